@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Regenerates crds/ from the Java model (operator/api) and checks them in place.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mvn -B -q -pl operator/api test -Dtcptune.updateCrds=true -Dtest=CrdsUpToDateTest -Dsurefire.failIfNoSpecifiedTests=false
+git status --short crds/

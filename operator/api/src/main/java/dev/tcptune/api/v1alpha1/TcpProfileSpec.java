@@ -1,0 +1,50 @@
+package dev.tcptune.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import lombok.Data;
+
+/** What a profile asks for: which nodes, how strongly, and the settings grouped by topic. */
+@Data
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "has(self.listenQueue) || has(self.timeWait) || has(self.keepalive) || has(self.retries) || has(self.rto)",
+    message = "spec: a profile must set at least one of listenQueue, timeWait, keepalive, retries, rto")
+public class TcpProfileSpec {
+
+  @JsonPropertyDescription("Nodes this profile applies to. Empty or absent selects every node.")
+  private LabelSelector nodeSelector;
+
+  @JsonPropertyDescription(
+      "When several profiles select a node and set the same value, the highest priority wins; on a tie the"
+          + " profile whose name sorts first wins and the others get a Conflict condition. 0..1000.")
+  @Min(0)
+  @Max(1000)
+  @Default("0")
+  private Integer priority;
+
+  @JsonPropertyDescription(
+      "Enforce applies the settings and corrects drift; Audit only compares and reports, never writing to a node.")
+  @Default("Enforce")
+  private Mode mode;
+
+  @JsonPropertyDescription("Accept and SYN queue limits of listening sockets.")
+  private ListenQueueSettings listenQueue;
+
+  @JsonPropertyDescription("TIME_WAIT handling, FIN_WAIT2 lifetime and the ephemeral port range.")
+  private TimeWaitSettings timeWait;
+
+  @JsonPropertyDescription("TCP keepalive for sockets that enable SO_KEEPALIVE.")
+  private KeepaliveSettings keepalive;
+
+  @JsonPropertyDescription("How often the kernel retransmits before it gives up.")
+  private RetrySettings retries;
+
+  @JsonPropertyDescription("The retransmission timeout floor, for the whole network namespace or per route.")
+  private RtoSettings rto;
+}
