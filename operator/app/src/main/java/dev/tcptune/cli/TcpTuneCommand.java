@@ -1,0 +1,35 @@
+package dev.tcptune.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The single entry point of the jar: each process of tcptune is a subcommand. */
+@Command(
+    name = "tcptune",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "Declarative TCP tuning of Kubernetes nodes.",
+    subcommands = {AuditCommand.class, ExplainCommand.class, CommandLine.HelpCommand.class})
+public final class TcpTuneCommand {
+
+  /** Exit code for a machine that matches its profile. */
+  public static final int IN_SYNC = 0;
+  /** Exit code for drift: at least one setting differs or could not be read. */
+  public static final int DRIFT = 1;
+  /** Exit code for bad input or a failure to run (picocli uses it for usage errors too). */
+  public static final int ERROR = 2;
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The configured command line, shared by main and tests. */
+  public static CommandLine commandLine() {
+    return new CommandLine(new TcpTuneCommand())
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .setExecutionExceptionHandler((e, cmd, parsed) -> {
+          cmd.getErr().println("error: " + e.getMessage());
+          return ERROR;
+        });
+  }
+}
