@@ -1,0 +1,69 @@
+package dev.tcptune.kernel.route;
+
+import dev.tcptune.kernel.catalog.TunableCatalog;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * "Routes to this destination get this {@code rto_min}": the per-route RTO floor as a profile states
+ * it. A rule matches existing routes (in any table), it never creates one; a rule that matches
+ * nothing is an error, because a silently ignored latency setting is worse than a loud one.
+ *
+ * @param destination {@code default}, an address ({@code 127.0.0.1}) or a CIDR ({@code 10.0.0.0/8})
+ * @param device restricts the match to routes through this device
+ * @param rtoMillis the {@code rto_min} to set, {@link TunableCatalog#ROUTE_RTO_MIN_MS_MIN}..{@link
+ *     TunableCatalog#ROUTE_RTO_MIN_MS_MAX}
+ */
+public record RouteRule(String destination, Optional<String> device, int rtoMillis) {
+
+  /** Route types that carry TCP; broadcast, multicast, blackhole... are never touched. */
+  private static final Set<String> TCP_TYPES = Set.of("unicast", "local");
+
+  public RouteRule {
+    Objects.requireNonNull(destination, "destination");
+    Objects.requireNonNull(device, "device");
+  }
+
+  /** A rule without device filter. */
+  public static RouteRule to(String destination, int rtoMillis) {
+    return new RouteRule(destination, Optional.empty(), rtoMillis);
+  }
+
+  /**
+   * Checks the destination syntax and the {@code rto_min} range.
+   *
+   * @return empty when valid, else a message naming the rule, the value and what is allowed
+   */
+  public Optional<String> validate() {
+    if (!destination.equals("default") && Destinations.canonical(destination).isEmpty()) {
+      return Optional.of("route rule " + this.describe() + ": destination '" + destination
+          + "' is not allowed (allowed: 'default', an IPv4/IPv6 address or CIDR)");
+    }
+    if (device.isPresent() && !device.get().matches("[A-Za-z0-9_.@:-]{1,15}")) {
+      return Optional.of("route rule " + describe() + ": device '" + device.get()
+          + "' is not allowed (allowed: an interface name of 1..15 characters)");
+    }
+    return TunableCatalog.validateRouteRtoMin(rtoMillis)
+        .map(error -> "route rule " + describe() + ": " + error);
+  }
+
+  /** True when {@code route} is one this rule applies to. */
+  public boolean matches(Route route) {
+    if (!TCP_TYPES.contains(route.type())) {
+      return false;
+    }
+    if (device.isPresent() && !device.equals(route.dev())) {
+      return false;
+    }
+    if (destination.equals("default")) {
+      return route.isDefault();
+    }
+    return Destinations.canonical(destination).map(route.dstCidr()::equals).orElse(false);
+  }
+
+  /** Human form: {@code "127.0.0.1 dev lo rto_min 20ms"}. */
+  public String describe() {
+    return destination + device.map(d -> " dev " + d).orElse("") + " rto_min " + rtoMillis + "ms";
+  }
+}

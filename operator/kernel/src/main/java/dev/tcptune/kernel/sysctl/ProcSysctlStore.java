@@ -1,0 +1,124 @@
+package dev.tcptune.kernel.sysctl;
+
+import dev.tcptune.kernel.exec.CommandFailedException;
+import dev.tcptune.kernel.exec.CommandResult;
+import dev.tcptune.kernel.exec.CommandRunner;
+import dev.tcptune.kernel.exec.NetworkNamespace;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The real {@link SysctlStore}: the files under {@code /proc/sys}. For this process's namespace it
+ * is plain file I/O (what {@code sysctl -w} does, no process spawned per key); for a named
+ * namespace it runs {@code cat} and {@code tee} inside it, because /proc/sys/net shows the
+ * namespace of the process that opens the file.
+ */
+public final class ProcSysctlStore implements SysctlStore {
+
+  /** Where the kernel exposes sysctls. */
+  public static final Path PROC_SYS = Path.of("/proc/sys");
+
+  private final Path root;
+  private final NetworkNamespace namespace;
+  private final CommandRunner runner;
+
+  private ProcSysctlStore(Path root, NetworkNamespace namespace, CommandRunner runner) {
+    this.root = Objects.requireNonNull(root, "root");
+    this.namespace = namespace;
+    this.runner = runner;
+  }
+
+  /** The sysctls of this process's namespace, at {@code /proc/sys}. */
+  public static ProcSysctlStore current() {
+    return rootedAt(PROC_SYS);
+  }
+
+  /** Sysctls under another root (a mounted /proc of another namespace, or a test directory). */
+  public static ProcSysctlStore rootedAt(Path root) {
+    return new ProcSysctlStore(root, NetworkNamespace.current(), null);
+  }
+
+  /** The sysctls of {@code namespace}, reached through {@code runner} when it is a named one. */
+  public static ProcSysctlStore forNamespace(NetworkNamespace namespace, CommandRunner runner) {
+    Objects.requireNonNull(namespace, "namespace");
+    if (namespace.isCurrent()) {
+      return current();
+    }
+    return new ProcSysctlStore(PROC_SYS, namespace, Objects.requireNonNull(runner, "runner"));
+  }
+
+  @Override
+  public Optional<String> read(String key) {
+    Path path = root.resolve(SysctlValues.procPath(key));
+    if (namespace.isCurrent()) {
+      try {
+        return Optional.of(SysctlValues.normalize(dev.tcptune.kernel.exec.ProcFiles.read(path)));
+      } catch (NoSuchFileException e) {
+        return Optional.empty();
+      } catch (IOException e) {
+        throw new UncheckedIOException(key + ": reading " + path + " failed", e);
+      }
+    }
+    return namespace.readFile(path, runner).map(SysctlValues::normalize);
+  }
+
+  @Override
+  public void write(String key, String value) throws SysctlWriteException {
+    Path path = root.resolve(SysctlValues.procPath(key));
+    String normalized = SysctlValues.normalize(value);
+    if (namespace.isCurrent()) {
+      writeFile(key, normalized, path);
+    } else {
+      writeInNamespace(key, normalized, path);
+    }
+  }
+
+  private static void writeFile(String key, String value, Path path) throws SysctlWriteException {
+    try {
+      // No CREATE: a missing key must fail, not become a new file.
+      Files.writeString(path, value + "\n", StandardCharsets.UTF_8,
+          StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+    } catch (NoSuchFileException e) {
+      throw new SysctlWriteException(key, value, "the key does not exist on this kernel");
+    } catch (IOException e) {
+      throw new SysctlWriteException(key, value, String.valueOf(e.getMessage()));
+    }
+  }
+
+  private void writeInNamespace(String key, String value, Path path) throws SysctlWriteException {
+    // `test -e` first: tee would try to create a missing file and report a misleading error.
+    CommandResult exists = runner.run(namespace.wrap(List.of("test", "-e", path.toString())));
+    if (!exists.succeeded()) {
+      throw new SysctlWriteException(key, value, "the key does not exist on this kernel");
+    }
+    CommandResult result;
+    try {
+      result = runner.run(namespace.wrap(List.of("tee", path.toString())), value + "\n");
+    } catch (CommandFailedException e) {
+      throw new SysctlWriteException(key, value, e.getMessage());
+    }
+    if (!result.succeeded()) {
+      throw new SysctlWriteException(key, value, kernelError(result.stderr()));
+    }
+  }
+
+  /** {@code "tee: /proc/sys/x: Invalid argument"} -> {@code "Invalid argument"}. */
+  private static String kernelError(String stderr) {
+    String text = stderr.strip();
+    int colon = text.lastIndexOf(": ");
+    return colon >= 0 ? text.substring(colon + 2) : text;
+  }
+
+  @Override
+  public String toString() {
+    return "ProcSysctlStore[" + namespace + ", " + root + "]";
+  }
+}

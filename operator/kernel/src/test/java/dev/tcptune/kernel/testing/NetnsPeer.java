@@ -1,0 +1,74 @@
+package dev.tcptune.kernel.testing;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A tiny TCP program that kernel tests run inside a namespace ({@code ip netns exec NS java -cp ...
+ * NetnsPeer MODE ...}), so no Python or netcat is needed on the machine. Only loopback is used.
+ *
+ * <ul>
+ *   <li>{@code pair PORT}: listen, connect to itself, exchange a few bytes, hold the connection.
+ *   <li>{@code backlog PORT}: {@code listen(fd, 1)} and never accept.
+ *   <li>{@code connect PORT COUNT TIMEOUT_MS}: COUNT connects with a short timeout, then exit.
+ * </ul>
+ */
+public final class NetnsPeer {
+
+  private NetnsPeer() {}
+
+  public static void main(String[] args) throws Exception {
+    InetAddress lo = InetAddress.getByName("127.0.0.1");
+    int port = Integer.parseInt(args[1]);
+    switch (args[0]) {
+      case "pair" -> {
+        try (ServerSocket server = new ServerSocket(port, 16, lo);
+            Socket client = new Socket(lo, port);
+            Socket accepted = server.accept()) {
+          OutputStream out = client.getOutputStream();
+          InputStream in = accepted.getInputStream();
+          for (int i = 0; i < 20; i++) {
+            out.write(i);
+            out.flush();
+            in.read();
+          }
+          System.out.println("ready");
+          System.in.read();
+        }
+      }
+      case "backlog" -> {
+        try (ServerSocket server = new ServerSocket(port, 1, lo)) {
+          System.out.println("ready");
+          System.in.read();
+        }
+      }
+      case "connect" -> {
+        int count = Integer.parseInt(args[2]);
+        int timeout = Integer.parseInt(args[3]);
+        List<Socket> open = new ArrayList<>();
+        int ok = 0;
+        for (int i = 0; i < count; i++) {
+          Socket s = new Socket();
+          try {
+            s.connect(new InetSocketAddress(lo, port), timeout);
+            open.add(s);
+            ok++;
+          } catch (java.io.IOException e) {
+            s.close();
+          }
+        }
+        System.out.println("connected " + ok + " of " + count);
+        for (Socket s : open) {
+          s.close();
+        }
+      }
+      default -> throw new IllegalArgumentException("mode: '" + args[0] + "' (allowed: pair, backlog, connect)");
+    }
+  }
+}
