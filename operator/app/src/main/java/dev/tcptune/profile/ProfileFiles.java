@@ -66,7 +66,10 @@ public final class ProfileFiles {
     try {
       tree = yaml.readTree(text);
     } catch (JsonProcessingException e) {
-      throw new ProfileFileException(source + ": not valid YAML: " + e.getOriginalMessage(), e);
+      var at = e.getLocation();
+      String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+      throw new ProfileFileException(
+          source + ": not valid YAML" + where + ": " + e.getOriginalMessage().lines().findFirst().orElse(""), e);
     }
     if (tree == null || !tree.isObject()) {
       throw new ProfileFileException(source + ": expected one TcpProfile object, found nothing");

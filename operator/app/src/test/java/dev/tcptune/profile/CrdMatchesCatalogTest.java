@@ -1,0 +1,46 @@
+package dev.tcptune.profile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.tcptune.kernel.catalog.Tunable;
+import dev.tcptune.kernel.catalog.Unit;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The CRD schema (admission) and the kernel catalog (the agent and the CLI) must allow the same
+ * ranges; otherwise a profile the API server accepted would be refused on every node, or the
+ * reverse.
+ */
+class CrdMatchesCatalogTest {
+
+  @Test
+  void everyFieldOfTheCrdHasTheCatalogRange() throws Exception {
+    JsonNode crd = new YAMLMapper().readTree(Path.of(System.getProperty("tcptune.root", "../.."))
+        .resolve("crds/tcpprofiles.tcptune.dev.yaml").toFile());
+    JsonNode schema = crd.at("/spec/versions/0/schema/openAPIV3Schema");
+
+    for (SettingField field : ProfileSettings.fields()) {
+      JsonNode node = schema;
+      for (String part : field.path().split("\\.")) {
+        node = node.path("properties").path(part);
+      }
+      assertThat(node.isMissingNode()).as("%s in the CRD", field.path()).isFalse();
+      Tunable tunable = field.tunable();
+      if (tunable.unit() == Unit.PORT_RANGE) {
+        for (String end : new String[] {"low", "high"}) {
+          assertRange(field.path() + "." + end, node.path("properties").path(end), tunable);
+        }
+      } else {
+        assertRange(field.path(), node, tunable);
+      }
+    }
+  }
+
+  private static void assertRange(String path, JsonNode node, Tunable tunable) {
+    assertThat(node.path("minimum").asLong(Long.MIN_VALUE)).as("%s minimum", path).isEqualTo(tunable.min());
+    assertThat(node.path("maximum").asLong(Long.MAX_VALUE)).as("%s maximum", path).isEqualTo(tunable.max());
+  }
+}
