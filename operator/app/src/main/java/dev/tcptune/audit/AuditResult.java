@@ -1,5 +1,6 @@
 package dev.tcptune.audit;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.tcptune.kernel.apply.ApplyReport;
 import dev.tcptune.kernel.stats.Listener;
 import java.util.List;
@@ -29,6 +30,7 @@ public record AuditResult(
     List<Listener> listenersBelowSomaxconn) {
 
   /** True when every setting and route rule matches the profile. */
+  @JsonProperty("inSync")
   public boolean inSync() {
     return report.settings().stream().allMatch(s -> s.status().isGood())
         && report.routes().stream().allMatch(r -> r.status().isGood());
