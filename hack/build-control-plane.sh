@@ -78,15 +78,30 @@ if (( ! force )) && up_to_date; then
   exit 0
 fi
 
+# One build at a time per version (e.g. several test JVMs starting together): wait for a running
+# one, then check again.
+mkdir -p "$test_dir/k8s"
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$test_dir/k8s/.build-$kube_version.lock"
+  if ! flock -n 9; then
+    echo "waiting for another control-plane build (lock $test_dir/k8s/.build-$kube_version.lock)..."
+    flock 9
+    if (( ! force )) && up_to_date; then
+      echo "control plane up to date: $out (kube $kube_version, etcd $etcd_version)"
+      exit 0
+    fi
+  fi
+fi
+
 t_total=$(now)
 echo "==> building control plane: kube $kube_version, etcd $etcd_version -> $out"
 
 # --- go toolchain ----------------------------------------------------------------------------
 t=$(now)
 go=${GO:-go}
-command -v "$go" >/dev/null 2>&1 \
-  || die "'$go' not found on PATH. Install Go >= the version in hack/controlplane/*/go.mod (https://go.dev/dl/) or set GO=/path/to/go."
 need_go=$(awk '$1 == "go" { print $2 }' "$cp_dir/kube/go.mod" "$cp_dir/etcd/go.mod" | sort -V | tail -n1)
+command -v "$go" >/dev/null 2>&1 \
+  || die "'$go' not found: building the control plane needs Go >= $need_go. Install it (https://go.dev/dl/) and put it on PATH, or set GO=/path/to/go."
 have_go=$(GOTOOLCHAIN=local "$go" env GOVERSION 2>/dev/null | sed -E 's/^go//; s/[^0-9.].*$//') \
   || die "'$go env GOVERSION' failed; is $(command -v "$go") a working Go installation?"
 [[ -n $have_go ]] || die "cannot tell the version of $(command -v "$go")"
@@ -102,7 +117,7 @@ export GOWORK=off          # an enclosing go.work must not leak into the wrapper
 export GOFLAGS=-mod=readonly
 export CGO_ENABLED=0       # static binaries, as upstream releases them; no C compiler needed
 export GOOS=$os GOARCH=$arch
-mkdir -p "$GOPATH" "$test_dir/k8s"
+mkdir -p "$GOPATH"
 echo "--- go $have_go (needs >= $need_go), GOPATH=$GOPATH [$(elapsed "$t")]"
 
 # Build in a scratch directory next to the target (same file system, so the final mv is atomic).

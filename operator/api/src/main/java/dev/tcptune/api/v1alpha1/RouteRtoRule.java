@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import lombok.AllArgsConstructor;
 import lombok.Data;
@@ -19,7 +20,10 @@ public class RouteRtoRule {
   @JsonPropertyDescription(
       "`default`, an address or a CIDR exactly as the route's destination, e.g. 10.0.0.0/8 or 127.0.0.1"
           + " (the local-table route loopback traffic uses).")
+  // maxLength on every string a CEL rule reads: without it the API server estimates the cost of
+  // the rules for a 3 MB string and refuses the CRD.
   @Required
+  @Size(max = 64)
   @Pattern("^[0-9a-fA-F.:/]+$|^default$")
   @ValidationRule(
       value = "self == 'default' || isCIDR(self) || isIP(self)",
@@ -28,15 +32,22 @@ public class RouteRtoRule {
   private String destination;
 
   @JsonPropertyDescription("Only routes through this network device (e.g. eth0). Absent: every matching route.")
+  @Size(max = 15)
   @Pattern("^[a-zA-Z0-9][a-zA-Z0-9_.:@-]{0,14}$")
   private String device;
 
   @JsonPropertyDescription("The RTO floor for these routes, in ms or s, e.g. 50ms. 1ms..1s.")
   @Required
+  @Size(max = 16)
   @Pattern("^[0-9]+(ms|s)$")
+  // matches() first: duration("50 ms") is a CEL type-conversion error whose message helps nobody;
+  // with the guard a bad format gets this message next to the pattern's.
   @ValidationRule(
-      value = "duration(self) >= duration('1ms') && duration(self) <= duration('1s')",
-      messageExpression = "'rtoMin: ' + self + ' is outside the allowed range 1ms..1s'",
+      value =
+          "self.matches('^[0-9]+(ms|s)$')"
+              + " && duration(self) >= duration('1ms') && duration(self) <= duration('1s')",
+      messageExpression =
+          "'rtoMin: ' + self + ' must be a duration from 1ms to 1s written in ms or s, e.g. 50ms'",
       reason = "FieldValueInvalid")
   private String rtoMin;
 }

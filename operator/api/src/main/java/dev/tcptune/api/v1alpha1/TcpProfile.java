@@ -2,6 +2,7 @@ package dev.tcptune.api.v1alpha1;
 
 import dev.tcptune.api.TcpTuneApi;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Kind;
 import io.fabric8.kubernetes.model.annotation.Plural;
@@ -28,6 +29,14 @@ import io.fabric8.kubernetes.client.CustomResource;
 @AdditionalPrinterColumn(name = "Failed", jsonPath = ".status.failedNodes", type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+// Without it a TcpProfile with no spec at all would be accepted while `spec: {}` is refused.
+@ValidationRule(
+    value = "has(self.spec)",
+    message =
+        "spec is required: a profile must set at least one of listenQueue, timeWait, keepalive,"
+            + " retries, rto",
+    fieldPath = ".spec",
+    reason = "FieldValueRequired")
 public class TcpProfile extends CustomResource<TcpProfileSpec, TcpProfileStatus> {
 
   @Override
