@@ -7,6 +7,7 @@ package dev.tcptune.api;
 public final class TcpTuneApi {
   /** API group of every tcptune resource. */
   public static final String GROUP = "tcptune.dev";
+
   /** The only served version for now: fields may still change. */
   public static final String VERSION = "v1alpha1";
 

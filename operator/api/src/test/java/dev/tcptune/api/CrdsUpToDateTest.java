@@ -3,11 +3,11 @@ package dev.tcptune.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tcptune.api.v1alpha1.TcpNodeState;
 import dev.tcptune.api.v1alpha1.TcpProfile;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
@@ -23,8 +23,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The CRDs in {@code crds/} are generated from the Java model; this test fails the build when they
- * are stale. Run {@code mvn test -Dtcptune.updateCrds=true -pl operator/api} (or
- * {@code hack/update-crds.sh}) to rewrite them.
+ * are stale. Run {@code mvn test -Dtcptune.updateCrds=true -pl operator/api} (or {@code
+ * hack/update-crds.sh}) to rewrite them.
  *
  * <p>The generator sorts printer columns by name, so {@code kubectl get} would start with Age; the
  * copy in {@code crds/} puts them in the order the class declares them.
@@ -40,7 +40,8 @@ class CrdsUpToDateTest {
 
   @ParameterizedTest
   @ValueSource(classes = {TcpProfile.class, TcpNodeState.class})
-  void checkedInCrdMatchesTheJavaModel(Class<? extends CustomResource<?, ?>> type) throws IOException {
+  void checkedInCrdMatchesTheJavaModel(Class<? extends CustomResource<?, ?>> type)
+      throws IOException {
     String name = CustomResource.getCRDName(type);
     Path generated = Path.of("target/classes/META-INF/fabric8", name + "-v1.yml");
     String expected = render(generated, type);
@@ -68,8 +69,11 @@ class CrdsUpToDateTest {
       ArrayNode columns = (ArrayNode) version.path("additionalPrinterColumns");
       List<JsonNode> sorted = new ArrayList<>();
       columns.forEach(sorted::add);
-      sorted.sort((a, b) -> Integer.compare(
-          declared.indexOf(a.path("name").asText()), declared.indexOf(b.path("name").asText())));
+      sorted.sort(
+          (a, b) ->
+              Integer.compare(
+                  declared.indexOf(a.path("name").asText()),
+                  declared.indexOf(b.path("name").asText())));
       columns.removeAll();
       sorted.forEach(columns::add);
     }

@@ -15,7 +15,8 @@ import java.util.Map;
  * @param kernel the running kernel release
  * @param report per setting and route rule: desired, actual, status
  * @param sockets socket counts and cumulative counters
- * @param ratesPerSecond counter rates over the sampling interval; empty when only one sample was taken
+ * @param ratesPerSecond counter rates over the sampling interval; empty when only one sample was
+ *     taken
  * @param somaxconn the somaxconn the listeners were compared with
  * @param listenersBelowSomaxconn listening sockets whose backlog is below that somaxconn
  */

@@ -15,17 +15,33 @@ public final class AuditTable {
   private AuditTable() {}
 
   public static void print(AuditResult result, PrintWriter out) {
-    out.printf("Profile %s on %s (kernel %s): %s%n%n", result.profile(), result.namespace(), result.kernel(),
+    out.printf(
+        "Profile %s on %s (kernel %s): %s%n%n",
+        result.profile(),
+        result.namespace(),
+        result.kernel(),
         result.inSync() ? "IN SYNC" : "DRIFT");
     List<String[]> rows = new ArrayList<>();
     rows.add(new String[] {"SETTING", "DESIRED", "ACTUAL", "STATUS", "NOTE"});
     for (SettingResult s : result.report().settings()) {
-      rows.add(new String[] {s.key(), s.desired(), s.actual().orElse("-"), s.status().name(),
-          s.status().isGood() ? "" : s.message()});
+      rows.add(
+          new String[] {
+            s.key(),
+            s.desired(),
+            s.actual().orElse("-"),
+            s.status().name(),
+            s.status().isGood() ? "" : s.message()
+          });
     }
     for (RouteResult r : result.report().routes()) {
-      rows.add(new String[] {"route " + r.routeId().orElse(r.rule()), millis(r.desired()), millis(r.actual()),
-          r.status().name(), r.status().isGood() ? "" : r.message()});
+      rows.add(
+          new String[] {
+            "route " + r.routeId().orElse(r.rule()),
+            millis(r.desired()),
+            millis(r.actual()),
+            r.status().name(),
+            r.status().isGood() ? "" : r.message()
+          });
     }
     printColumns(rows, out);
 
@@ -34,19 +50,30 @@ public final class AuditTable {
     sockets.add(new String[] {"STATISTIC", "VALUE", "PER SECOND"});
     for (Map.Entry<String, Long> e : result.sockets().entrySet()) {
       Double rate = result.ratesPerSecond().get(e.getKey());
-      sockets.add(new String[] {e.getKey(), String.valueOf(e.getValue()), rate == null ? "" : String.format("%.2f", rate)});
+      sockets.add(
+          new String[] {
+            e.getKey(),
+            String.valueOf(e.getValue()),
+            rate == null ? "" : String.format("%.2f", rate)
+          });
     }
     printColumns(sockets, out);
 
-    out.printf("%nLISTENERS WITH A BACKLOG BELOW SOMAXCONN %d (restart them to use it)%n", result.somaxconn());
+    out.printf(
+        "%nLISTENERS WITH A BACKLOG BELOW SOMAXCONN %d (restart them to use it)%n",
+        result.somaxconn());
     if (result.listenersBelowSomaxconn().isEmpty()) {
       out.println("none");
     } else {
       List<String[]> listeners = new ArrayList<>();
       listeners.add(new String[] {"ADDRESS", "BACKLOG", "ACCEPT QUEUE"});
       for (Listener l : result.listenersBelowSomaxconn()) {
-        listeners.add(new String[] {l.localAddress() + ":" + l.port(), String.valueOf(l.backlog()),
-            String.valueOf(l.acceptQueue())});
+        listeners.add(
+            new String[] {
+              l.localAddress() + ":" + l.port(),
+              String.valueOf(l.backlog()),
+              String.valueOf(l.acceptQueue())
+            });
       }
       printColumns(listeners, out);
     }

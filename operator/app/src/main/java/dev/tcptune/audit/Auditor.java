@@ -17,16 +17,24 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Compares one network namespace with a desired state, read-only, and gathers the socket
- * statistics that go with it. Never writes: audit must be safe on any production node.
+ * Compares one network namespace with a desired state, read-only, and gathers the socket statistics
+ * that go with it. Never writes: audit must be safe on any production node.
  */
 public final class Auditor {
 
   /** The counters shown by audit, out of the hundred or so the kernel keeps. */
   static final List<String> COUNTERS =
-      List.of("TcpExt.ListenOverflows", "TcpExt.ListenDrops", "Tcp.RetransSegs", "Tcp.OutSegs",
-          "TcpExt.TCPSynRetrans", "TcpExt.TCPTimeouts", "TcpExt.TCPAbortOnTimeout", "Tcp.AttemptFails",
-          "Tcp.EstabResets", "TcpExt.TCPKeepAlive");
+      List.of(
+          "TcpExt.ListenOverflows",
+          "TcpExt.ListenDrops",
+          "Tcp.RetransSegs",
+          "Tcp.OutSegs",
+          "TcpExt.TCPSynRetrans",
+          "TcpExt.TCPTimeouts",
+          "TcpExt.TCPAbortOnTimeout",
+          "Tcp.AttemptFails",
+          "Tcp.EstabResets",
+          "TcpExt.TCPKeepAlive");
 
   private final SysctlStore sysctls;
   private final RouteTable routes;
@@ -40,7 +48,12 @@ public final class Auditor {
     void sleep(Duration duration) throws InterruptedException;
   }
 
-  public Auditor(SysctlStore sysctls, RouteTable routes, SocketStatsReader stats, KernelVersion kernel, Sleeper sleeper) {
+  public Auditor(
+      SysctlStore sysctls,
+      RouteTable routes,
+      SocketStatsReader stats,
+      KernelVersion kernel,
+      Sleeper sleeper) {
     this.sysctls = sysctls;
     this.routes = routes;
     this.stats = stats;
@@ -53,7 +66,8 @@ public final class Auditor {
    *
    * @param rateInterval the time between two socket samples; zero for totals only
    */
-  public AuditResult audit(String profile, String namespace, DesiredState desired, Duration rateInterval)
+  public AuditResult audit(
+      String profile, String namespace, DesiredState desired, Duration rateInterval)
       throws InterruptedException {
     ApplyReport report = new TuningVerifier().verify(desired, sysctls, routes, kernel);
     SocketSnapshot first = stats.sample();
@@ -66,15 +80,24 @@ public final class Auditor {
       COUNTERS.forEach(key -> rates.put(key, between.rate(key)));
     }
     int somaxconn = somaxconn(desired);
-    return new AuditResult(profile, namespace, kernel.toString(), report, sockets(last), rates, somaxconn,
+    return new AuditResult(
+        profile,
+        namespace,
+        kernel.toString(),
+        report,
+        sockets(last),
+        rates,
+        somaxconn,
         stats.listenersBelow(somaxconn));
   }
 
   /** The somaxconn listeners should have: the profile's, else the namespace's current value. */
   private int somaxconn(DesiredState desired) {
     String key = TunableCatalog.SOMAXCONN.key();
-    String value = desired.sysctls().getOrDefault(key,
-        sysctls.read(key).orElse(TunableCatalog.SOMAXCONN.kernelDefault()));
+    String value =
+        desired
+            .sysctls()
+            .getOrDefault(key, sysctls.read(key).orElse(TunableCatalog.SOMAXCONN.kernelDefault()));
     return Integer.parseInt(value);
   }
 

@@ -21,11 +21,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code tcptune audit}: compare this machine, or a network namespace, with a profile. Read-only. */
+/**
+ * {@code tcptune audit}: compare this machine, or a network namespace, with a profile. Read-only.
+ */
 @Command(
     name = "audit",
     mixinStandardHelpOptions = true,
@@ -36,23 +38,38 @@ import picocli.CommandLine.Model.CommandSpec;
     })
 final class AuditCommand implements Callable<Integer> {
 
-  enum Output { table, json }
+  enum Output {
+    table,
+    json
+  }
 
   @Spec CommandSpec spec;
 
-  @Option(names = {"-f", "--file"}, paramLabel = "PROFILE",
+  @Option(
+      names = {"-f", "--file"},
+      paramLabel = "PROFILE",
       description = "TcpProfile YAML file (default: ${DEFAULT-VALUE}, the kernel defaults).",
       defaultValue = ProfileFiles.BUILTIN_DEFAULT)
   String file;
 
-  @Option(names = "--netns", paramLabel = "NAME", description = "Audit this `ip netns` namespace instead of the current one.")
+  @Option(
+      names = "--netns",
+      paramLabel = "NAME",
+      description = "Audit this `ip netns` namespace instead of the current one.")
   String netns;
 
-  @Option(names = {"-o", "--output"}, description = "table or json (default: ${DEFAULT-VALUE}).", defaultValue = "table")
+  @Option(
+      names = {"-o", "--output"},
+      description = "table or json (default: ${DEFAULT-VALUE}).",
+      defaultValue = "table")
   Output output;
 
-  @Option(names = "--rate-interval", paramLabel = "SECONDS", defaultValue = "0",
-      description = "Take a second socket sample after this many seconds and print counter rates (default: totals only).")
+  @Option(
+      names = "--rate-interval",
+      paramLabel = "SECONDS",
+      defaultValue = "0",
+      description =
+          "Take a second socket sample after this many seconds and print counter rates (default: totals only).")
   double rateIntervalSeconds;
 
   @Override
@@ -67,27 +84,39 @@ final class AuditCommand implements Callable<Integer> {
       return TcpTuneCommand.ERROR;
     }
     if (rateIntervalSeconds < 0 || rateIntervalSeconds > 3600) {
-      err.println("error: --rate-interval: " + rateIntervalSeconds + " is not allowed (allowed: 0..3600 seconds)");
+      err.println(
+          "error: --rate-interval: "
+              + rateIntervalSeconds
+              + " is not allowed (allowed: 0..3600 seconds)");
       return TcpTuneCommand.ERROR;
     }
     NetworkNamespace namespace;
     if (netns == null) {
       namespace = NetworkNamespace.current();
-    } else if (!NetworkNamespace.NAME.matcher(netns).matches() || !Files.exists(Path.of("/run/netns", netns))) {
-      err.println("error: --netns: no network namespace named '" + netns + "' (see `ip netns list`)");
+    } else if (!NetworkNamespace.NAME.matcher(netns).matches()
+        || !Files.exists(Path.of("/run/netns", netns))) {
+      err.println(
+          "error: --netns: no network namespace named '" + netns + "' (see `ip netns list`)");
       return TcpTuneCommand.ERROR;
     } else {
       namespace = NetworkNamespace.named(netns);
     }
     CommandRunner runner = new ProcessCommandRunner();
-    Auditor auditor = new Auditor(
-        namespace.isCurrent() ? ProcSysctlStore.current() : ProcSysctlStore.forNamespace(namespace, runner),
-        new IpRouteTable(runner, namespace),
-        new SocketStatsReader(namespace, runner, Clock.systemUTC()),
-        KernelVersion.running(),
-        duration -> Thread.sleep(duration.toMillis()));
-    AuditResult result = auditor.audit(profile.getMetadata().getName(), netns == null ? "host" : netns,
-        ProfileTranslator.desiredState(profile.getSpec()), Duration.ofMillis((long) (rateIntervalSeconds * 1000)));
+    Auditor auditor =
+        new Auditor(
+            namespace.isCurrent()
+                ? ProcSysctlStore.current()
+                : ProcSysctlStore.forNamespace(namespace, runner),
+            new IpRouteTable(runner, namespace),
+            new SocketStatsReader(namespace, runner, Clock.systemUTC()),
+            KernelVersion.running(),
+            duration -> Thread.sleep(duration.toMillis()));
+    AuditResult result =
+        auditor.audit(
+            profile.getMetadata().getName(),
+            netns == null ? "host" : netns,
+            ProfileTranslator.desiredState(profile.getSpec()),
+            Duration.ofMillis((long) (rateIntervalSeconds * 1000)));
     if (output == Output.json) {
       out.println(Json.MAPPER.writeValueAsString(result));
       out.flush();

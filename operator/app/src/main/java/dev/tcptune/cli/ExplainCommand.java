@@ -20,28 +20,48 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "explain",
     mixinStandardHelpOptions = true,
-    description = "Prints what a profile implies (connect gives up after N s, dead peer found after N s, ...) and"
-        + " warns about risky values. Values the profile does not set are taken at their kernel defaults.")
+    description =
+        "Prints what a profile implies (connect gives up after N s, dead peer found after N s, ...) and"
+            + " warns about risky values. Values the profile does not set are taken at their kernel defaults.")
 final class ExplainCommand implements Callable<Integer> {
 
-  enum Output { text, json }
+  enum Output {
+    text,
+    json
+  }
 
   @Spec CommandSpec spec;
 
-  @Option(names = {"-f", "--file"}, required = true, paramLabel = "PROFILE", description = "TcpProfile YAML file.")
+  @Option(
+      names = {"-f", "--file"},
+      required = true,
+      paramLabel = "PROFILE",
+      description = "TcpProfile YAML file.")
   String file;
 
-  @Option(names = "--lb-idle-timeout", paramLabel = "SECONDS",
-      description = "Idle timeout of a load balancer or NAT on the path; warns when keepalive does not probe before it.")
+  @Option(
+      names = "--lb-idle-timeout",
+      paramLabel = "SECONDS",
+      description =
+          "Idle timeout of a load balancer or NAT on the path; warns when keepalive does not probe before it.")
   Integer lbIdleTimeoutSeconds;
 
-  @Option(names = "--app-connect-timeout", paramLabel = "MILLIS", description = "The applications' connect timeout.")
+  @Option(
+      names = "--app-connect-timeout",
+      paramLabel = "MILLIS",
+      description = "The applications' connect timeout.")
   Long appConnectTimeoutMillis;
 
-  @Option(names = "--app-read-timeout", paramLabel = "MILLIS", description = "The applications' read timeout.")
+  @Option(
+      names = "--app-read-timeout",
+      paramLabel = "MILLIS",
+      description = "The applications' read timeout.")
   Long appReadTimeoutMillis;
 
-  @Option(names = {"-o", "--output"}, description = "text or json (default: ${DEFAULT-VALUE}).", defaultValue = "text")
+  @Option(
+      names = {"-o", "--output"},
+      description = "text or json (default: ${DEFAULT-VALUE}).",
+      defaultValue = "text")
   Output output;
 
   @Override
@@ -54,16 +74,24 @@ final class ExplainCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("error: " + e.getMessage());
       return TcpTuneCommand.ERROR;
     }
-    ExplainOptions options = new ExplainOptions(
-        positive(lbIdleTimeoutSeconds == null ? null : lbIdleTimeoutSeconds * 1000L, "--lb-idle-timeout"),
-        positive(appConnectTimeoutMillis, "--app-connect-timeout"),
-        positive(appReadTimeoutMillis, "--app-read-timeout"));
-    Explanation explanation = new Explainer().explain(profile.getMetadata().getName(),
-        ProfileTranslator.desiredState(profile.getSpec()), options);
+    ExplainOptions options =
+        new ExplainOptions(
+            positive(
+                lbIdleTimeoutSeconds == null ? null : lbIdleTimeoutSeconds * 1000L,
+                "--lb-idle-timeout"),
+            positive(appConnectTimeoutMillis, "--app-connect-timeout"),
+            positive(appReadTimeoutMillis, "--app-read-timeout"));
+    Explanation explanation =
+        new Explainer()
+            .explain(
+                profile.getMetadata().getName(),
+                ProfileTranslator.desiredState(profile.getSpec()),
+                options);
     if (output == Output.json) {
       out.println(Json.MAPPER.writeValueAsString(explanation));
     } else {
-      out.printf("Profile %s (values it does not set are kernel defaults):%n", explanation.profile());
+      out.printf(
+          "Profile %s (values it does not set are kernel defaults):%n", explanation.profile());
       explanation.facts().forEach(f -> out.println("  - " + f));
       out.println(explanation.warnings().isEmpty() ? "No warnings." : "Warnings:");
       explanation.warnings().forEach(w -> out.println("  ! " + w));
@@ -77,7 +105,8 @@ final class ExplainCommand implements Callable<Integer> {
       return Optional.empty();
     }
     if (millis <= 0) {
-      throw new IllegalArgumentException(option + ": " + millis + " is not allowed (allowed: a positive number)");
+      throw new IllegalArgumentException(
+          option + ": " + millis + " is not allowed (allowed: a positive number)");
     }
     return Optional.of(Duration.ofMillis(millis));
   }

@@ -14,8 +14,10 @@ public final class TcpTuneCommand {
 
   /** Exit code for a machine that matches its profile. */
   public static final int IN_SYNC = 0;
+
   /** Exit code for drift: at least one setting differs or could not be read. */
   public static final int DRIFT = 1;
+
   /** Exit code for bad input or a failure to run (picocli uses it for usage errors too). */
   public static final int ERROR = 2;
 
@@ -27,9 +29,10 @@ public final class TcpTuneCommand {
   public static CommandLine commandLine() {
     return new CommandLine(new TcpTuneCommand())
         .setCaseInsensitiveEnumValuesAllowed(true)
-        .setExecutionExceptionHandler((e, cmd, parsed) -> {
-          cmd.getErr().println("error: " + e.getMessage());
-          return ERROR;
-        });
+        .setExecutionExceptionHandler(
+            (e, cmd, parsed) -> {
+              cmd.getErr().println("error: " + e.getMessage());
+              return ERROR;
+            });
   }
 }

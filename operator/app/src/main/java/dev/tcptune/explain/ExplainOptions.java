@@ -11,7 +11,9 @@ import java.util.Optional;
  * @param appReadTimeout the applications' read (response) timeout
  */
 public record ExplainOptions(
-    Optional<Duration> loadBalancerIdleTimeout, Optional<Duration> appConnectTimeout, Optional<Duration> appReadTimeout) {
+    Optional<Duration> loadBalancerIdleTimeout,
+    Optional<Duration> appConnectTimeout,
+    Optional<Duration> appReadTimeout) {
 
   public static ExplainOptions none() {
     return new ExplainOptions(Optional.empty(), Optional.empty(), Optional.empty());

@@ -11,4 +11,5 @@ import java.util.List;
  * @param facts sentences a person reads: "connect() to a silent peer gives up after 15 s ..."
  * @param warnings risky values, each naming the field and why
  */
-public record Explanation(String profile, TcpTimings timings, List<String> facts, List<String> warnings) {}
+public record Explanation(
+    String profile, TcpTimings timings, List<String> facts, List<String> warnings) {}

@@ -1,6 +1,9 @@
 package dev.tcptune.profile;
 
-/** A profile file that cannot be used; the message is one line naming the field, the value and what is allowed. */
+/**
+ * A profile file that cannot be used; the message is one line naming the field, the value and what
+ * is allowed.
+ */
 public class ProfileFileException extends Exception {
   public ProfileFileException(String message) {
     super(message);

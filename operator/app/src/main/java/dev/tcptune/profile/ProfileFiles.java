@@ -45,9 +45,11 @@ public final class ProfileFiles {
   public TcpProfile load(String location) throws ProfileFileException {
     if (BUILTIN_DEFAULT.equals(location)) {
       try (InputStream in = ProfileFiles.class.getResourceAsStream("/kernel-defaults.yaml")) {
-        return parse(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8), location);
+        return parse(
+            new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8), location);
       } catch (IOException e) {
-        throw new ProfileFileException(location + ": cannot read the built-in profile: " + e.getMessage(), e);
+        throw new ProfileFileException(
+            location + ": cannot read the built-in profile: " + e.getMessage(), e);
       }
     }
     Path path = Path.of(location);
@@ -67,9 +69,15 @@ public final class ProfileFiles {
       tree = yaml.readTree(text);
     } catch (JsonProcessingException e) {
       var at = e.getLocation();
-      String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+      String where =
+          at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
       throw new ProfileFileException(
-          source + ": not valid YAML" + where + ": " + e.getOriginalMessage().lines().findFirst().orElse(""), e);
+          source
+              + ": not valid YAML"
+              + where
+              + ": "
+              + e.getOriginalMessage().lines().findFirst().orElse(""),
+          e);
     }
     if (tree == null || !tree.isObject()) {
       throw new ProfileFileException(source + ": expected one TcpProfile object, found nothing");
@@ -84,8 +92,10 @@ public final class ProfileFiles {
     }
     List<FieldError> errors = validator.validate(profile.getSpec());
     if (!errors.isEmpty()) {
-      throw new ProfileFileException(source + ": "
-          + errors.stream().map(FieldError::toString).collect(Collectors.joining("; ")));
+      throw new ProfileFileException(
+          source
+              + ": "
+              + errors.stream().map(FieldError::toString).collect(Collectors.joining("; ")));
     }
     if (profile.getMetadata() == null || profile.getMetadata().getName() == null) {
       throw new ProfileFileException(source + ": metadata.name is required");
@@ -97,7 +107,8 @@ public final class ProfileFiles {
       throws ProfileFileException {
     String actual = tree.path(field).asText(null);
     if (!wanted.equals(actual)) {
-      throw new ProfileFileException(source + ": " + field + ": '" + actual + "' is not allowed (allowed: " + wanted + ")");
+      throw new ProfileFileException(
+          source + ": " + field + ": '" + actual + "' is not allowed (allowed: " + wanted + ")");
     }
   }
 
@@ -105,14 +116,23 @@ public final class ProfileFiles {
     String path = e instanceof JsonMappingException m ? path(m.getPath()) : "";
     if (e instanceof UnrecognizedPropertyException u) {
       String field = path.isEmpty() ? u.getPropertyName() : path;
-      return field + ": unknown field (allowed here: "
-          + u.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")) + ")";
+      return field
+          + ": unknown field (allowed here: "
+          + u.getKnownPropertyIds().stream()
+              .map(String::valueOf)
+              .sorted()
+              .collect(Collectors.joining(", "))
+          + ")";
     }
     if (e instanceof InvalidFormatException f) {
       Class<?> target = f.getTargetType();
-      String allowed = target.isEnum()
-          ? "one of " + Arrays.stream(target.getEnumConstants()).map(ProfileFiles::jsonName).collect(Collectors.joining(", "))
-          : "a value of type " + typeName(target);
+      String allowed =
+          target.isEnum()
+              ? "one of "
+                  + Arrays.stream(target.getEnumConstants())
+                      .map(ProfileFiles::jsonName)
+                      .collect(Collectors.joining(", "))
+              : "a value of type " + typeName(target);
       return path + ": '" + f.getValue() + "' is not allowed (allowed: " + allowed + ")";
     }
     if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
@@ -141,7 +161,10 @@ public final class ProfileFiles {
       return "string";
     }
     if (type.isEnum()) {
-      return "one of " + Arrays.stream(type.getEnumConstants()).map(ProfileFiles::jsonName).collect(Collectors.joining(", "));
+      return "one of "
+          + Arrays.stream(type.getEnumConstants())
+              .map(ProfileFiles::jsonName)
+              .collect(Collectors.joining(", "));
     }
     return "object";
   }

@@ -36,26 +36,74 @@ public final class ProfileSettings {
 
   private static final List<SettingField> FIELDS =
       List.of(
-          field("spec.listenQueue.somaxconn", SOMAXCONN, s -> s.getListenQueue(), ListenQueueSettings::getSomaxconn),
-          field("spec.listenQueue.maxSynBacklog", TCP_MAX_SYN_BACKLOG, s -> s.getListenQueue(),
+          field(
+              "spec.listenQueue.somaxconn",
+              SOMAXCONN,
+              s -> s.getListenQueue(),
+              ListenQueueSettings::getSomaxconn),
+          field(
+              "spec.listenQueue.maxSynBacklog",
+              TCP_MAX_SYN_BACKLOG,
+              s -> s.getListenQueue(),
               ListenQueueSettings::getMaxSynBacklog),
-          field("spec.timeWait.twReuse", TCP_TW_REUSE, s -> s.getTimeWait(), TimeWaitSettings::getTwReuse),
-          field("spec.timeWait.finTimeoutSeconds", TCP_FIN_TIMEOUT, s -> s.getTimeWait(),
+          field(
+              "spec.timeWait.twReuse",
+              TCP_TW_REUSE,
+              s -> s.getTimeWait(),
+              TimeWaitSettings::getTwReuse),
+          field(
+              "spec.timeWait.finTimeoutSeconds",
+              TCP_FIN_TIMEOUT,
+              s -> s.getTimeWait(),
               TimeWaitSettings::getFinTimeoutSeconds),
-          new SettingField("spec.timeWait.localPortRange", IP_LOCAL_PORT_RANGE,
-              s -> Optional.ofNullable(s.getTimeWait()).map(TimeWaitSettings::getLocalPortRange)
-                  .map(ProfileSettings::portRange)),
-          field("spec.keepalive.timeSeconds", TCP_KEEPALIVE_TIME, s -> s.getKeepalive(),
+          new SettingField(
+              "spec.timeWait.localPortRange",
+              IP_LOCAL_PORT_RANGE,
+              s ->
+                  Optional.ofNullable(s.getTimeWait())
+                      .map(TimeWaitSettings::getLocalPortRange)
+                      .map(ProfileSettings::portRange)),
+          field(
+              "spec.keepalive.timeSeconds",
+              TCP_KEEPALIVE_TIME,
+              s -> s.getKeepalive(),
               KeepaliveSettings::getTimeSeconds),
-          field("spec.keepalive.intervalSeconds", TCP_KEEPALIVE_INTVL, s -> s.getKeepalive(),
+          field(
+              "spec.keepalive.intervalSeconds",
+              TCP_KEEPALIVE_INTVL,
+              s -> s.getKeepalive(),
               KeepaliveSettings::getIntervalSeconds),
-          field("spec.keepalive.probes", TCP_KEEPALIVE_PROBES, s -> s.getKeepalive(), KeepaliveSettings::getProbes),
+          field(
+              "spec.keepalive.probes",
+              TCP_KEEPALIVE_PROBES,
+              s -> s.getKeepalive(),
+              KeepaliveSettings::getProbes),
           field("spec.retries.syn", TCP_SYN_RETRIES, s -> s.getRetries(), RetrySettings::getSyn),
-          field("spec.retries.synAck", TCP_SYNACK_RETRIES, s -> s.getRetries(), RetrySettings::getSynAck),
-          field("spec.retries.retries1", TCP_RETRIES1, s -> s.getRetries(), RetrySettings::getRetries1),
-          field("spec.retries.retries2", TCP_RETRIES2, s -> s.getRetries(), RetrySettings::getRetries2),
-          field("spec.retries.orphan", TCP_ORPHAN_RETRIES, s -> s.getRetries(), RetrySettings::getOrphan),
-          field("spec.rto.minMicroseconds", TCP_RTO_MIN_US, s -> s.getRto(), RtoSettings::getMinMicroseconds));
+          field(
+              "spec.retries.synAck",
+              TCP_SYNACK_RETRIES,
+              s -> s.getRetries(),
+              RetrySettings::getSynAck),
+          field(
+              "spec.retries.retries1",
+              TCP_RETRIES1,
+              s -> s.getRetries(),
+              RetrySettings::getRetries1),
+          field(
+              "spec.retries.retries2",
+              TCP_RETRIES2,
+              s -> s.getRetries(),
+              RetrySettings::getRetries2),
+          field(
+              "spec.retries.orphan",
+              TCP_ORPHAN_RETRIES,
+              s -> s.getRetries(),
+              RetrySettings::getOrphan),
+          field(
+              "spec.rto.minMicroseconds",
+              TCP_RTO_MIN_US,
+              s -> s.getRto(),
+              RtoSettings::getMinMicroseconds));
 
   private ProfileSettings() {}
 
@@ -65,9 +113,14 @@ public final class ProfileSettings {
   }
 
   private static <G> SettingField field(
-      String path, Tunable tunable, Function<TcpProfileSpec, G> group, Function<G, Integer> getter) {
+      String path,
+      Tunable tunable,
+      Function<TcpProfileSpec, G> group,
+      Function<G, Integer> getter) {
     return new SettingField(
-        path, tunable, spec -> Optional.ofNullable(group.apply(spec)).map(getter).map(String::valueOf));
+        path,
+        tunable,
+        spec -> Optional.ofNullable(group.apply(spec)).map(getter).map(String::valueOf));
   }
 
   private static String portRange(PortRange range) {

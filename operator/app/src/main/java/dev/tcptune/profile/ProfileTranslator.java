@@ -28,9 +28,14 @@ public final class ProfileTranslator {
     List<RouteRule> routes = new ArrayList<>();
     if (spec.getRto() != null && spec.getRto().getRoutes() != null) {
       for (RouteRtoRule rule : spec.getRto().getRoutes()) {
-        int millis = RtoDurations.parseMillis(rule.getRtoMin())
-            .orElseThrow(() -> new IllegalArgumentException("rtoMin: '" + rule.getRtoMin() + "' is not a duration"));
-        routes.add(new RouteRule(rule.getDestination(), Optional.ofNullable(rule.getDevice()), millis));
+        int millis =
+            RtoDurations.parseMillis(rule.getRtoMin())
+                .orElseThrow(
+                    () ->
+                        new IllegalArgumentException(
+                            "rtoMin: '" + rule.getRtoMin() + "' is not a duration"));
+        routes.add(
+            new RouteRule(rule.getDestination(), Optional.ofNullable(rule.getDevice()), millis));
       }
     }
     return new DesiredState(sysctls, routes);

@@ -13,9 +13,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Checks a profile with the same rules as the CRD schema and its CEL rules. The CRD may be installed
- * without them, and the CLI reads files that never went through an API server, so nothing is
- * applied on the word of admission alone.
+ * Checks a profile with the same rules as the CRD schema and its CEL rules. The CRD may be
+ * installed without them, and the CLI reads files that never went through an API server, so nothing
+ * is applied on the word of admission alone.
  */
 public final class ProfileValidator {
 
@@ -32,27 +32,42 @@ public final class ProfileValidator {
       errors.add(new FieldError("spec", "is required"));
       return errors;
     }
-    if (spec.getListenQueue() == null && spec.getTimeWait() == null && spec.getKeepalive() == null
-        && spec.getRetries() == null && spec.getRto() == null) {
-      errors.add(new FieldError("spec",
-          "a profile must set at least one of listenQueue, timeWait, keepalive, retries, rto"));
+    if (spec.getListenQueue() == null
+        && spec.getTimeWait() == null
+        && spec.getKeepalive() == null
+        && spec.getRetries() == null
+        && spec.getRto() == null) {
+      errors.add(
+          new FieldError(
+              "spec",
+              "a profile must set at least one of listenQueue, timeWait, keepalive, retries, rto"));
     }
     if (spec.getPriority() != null && (spec.getPriority() < 0 || spec.getPriority() > 1000)) {
-      errors.add(new FieldError("spec.priority", spec.getPriority() + " is outside the allowed range 0..1000"));
+      errors.add(
+          new FieldError(
+              "spec.priority", spec.getPriority() + " is outside the allowed range 0..1000"));
     }
     boolean portRangeComplete = checkPortRange(spec, errors);
     for (SettingField field : ProfileSettings.fields()) {
       if (field.tunable() == TunableCatalog.IP_LOCAL_PORT_RANGE && !portRangeComplete) {
         continue;
       }
-      field.valueIn(spec)
+      field
+          .valueIn(spec)
           .flatMap(value -> catalog.validate(field.tunable().key(), value))
-          .ifPresent(message -> errors.add(new FieldError(field.path(), withoutKeyPrefix(message)
-              + " (" + field.tunable().key() + ")")));
+          .ifPresent(
+              message ->
+                  errors.add(
+                      new FieldError(
+                          field.path(),
+                          withoutKeyPrefix(message) + " (" + field.tunable().key() + ")")));
     }
     if (spec.getTimeWait() != null && spec.getTimeWait().getTwRecycle() != null) {
-      errors.add(new FieldError("spec.timeWait.twRecycle",
-          "net.ipv4.tcp_tw_recycle is " + catalog.refusal(TunableCatalog.TCP_TW_RECYCLE).orElse("refused")));
+      errors.add(
+          new FieldError(
+              "spec.timeWait.twRecycle",
+              "net.ipv4.tcp_tw_recycle is "
+                  + catalog.refusal(TunableCatalog.TCP_TW_RECYCLE).orElse("refused")));
     }
     checkRoutes(spec.getRto(), errors);
     return errors;
@@ -78,7 +93,8 @@ public final class ProfileValidator {
     if (rto == null) {
       return;
     }
-    if (rto.getMinMicroseconds() == null && (rto.getRoutes() == null || rto.getRoutes().isEmpty())) {
+    if (rto.getMinMicroseconds() == null
+        && (rto.getRoutes() == null || rto.getRoutes().isEmpty())) {
       errors.add(new FieldError("spec.rto", "set minMicroseconds or at least one entry in routes"));
     }
     if (rto.getRoutes() == null) {
@@ -89,21 +105,30 @@ public final class ProfileValidator {
       RouteRtoRule rule = rto.getRoutes().get(i);
       String path = "spec.rto.routes[" + i + "]";
       if (rule.getDestination() == null) {
-        errors.add(new FieldError(path + ".destination", "is required (allowed: default, an IP address or a CIDR)"));
+        errors.add(
+            new FieldError(
+                path + ".destination", "is required (allowed: default, an IP address or a CIDR)"));
         continue;
       }
       Optional<Integer> millis = RtoDurations.parseMillis(rule.getRtoMin());
       if (millis.isEmpty()) {
-        errors.add(new FieldError(path + ".rtoMin", "'" + rule.getRtoMin()
-            + "' is not a duration (allowed: an integer with ms or s, 1ms..1s, e.g. 50ms)"));
+        errors.add(
+            new FieldError(
+                path + ".rtoMin",
+                "'"
+                    + rule.getRtoMin()
+                    + "' is not a duration (allowed: an integer with ms or s, 1ms..1s, e.g. 50ms)"));
         continue;
       }
       new RouteRule(rule.getDestination(), Optional.ofNullable(rule.getDevice()), millis.get())
           .validate()
           .ifPresent(message -> errors.add(new FieldError(path, message)));
       if (!seen.add(rule.getDestination() + " dev " + rule.getDevice())) {
-        errors.add(new FieldError(path + ".destination", rule.getDestination()
-            + " appears twice (allowed: each destination, with its device, once)"));
+        errors.add(
+            new FieldError(
+                path + ".destination",
+                rule.getDestination()
+                    + " appears twice (allowed: each destination, with its device, once)"));
       }
     }
   }

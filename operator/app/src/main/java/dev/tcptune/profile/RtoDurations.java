@@ -4,7 +4,10 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses the {@code rtoMin} durations of route rules ({@code 50ms}, {@code 1s}), the same form the CRD allows. */
+/**
+ * Parses the {@code rtoMin} durations of route rules ({@code 50ms}, {@code 1s}), the same form the
+ * CRD allows.
+ */
 public final class RtoDurations {
 
   private static final Pattern DURATION = Pattern.compile("(\\d{1,7})(ms|s)");

@@ -12,7 +12,8 @@ import java.util.function.Function;
  * @param tunable the sysctl behind it
  * @param value the value the spec sets, in sysctl form, or empty when the field is absent
  */
-public record SettingField(String path, Tunable tunable, Function<TcpProfileSpec, Optional<String>> value) {
+public record SettingField(
+    String path, Tunable tunable, Function<TcpProfileSpec, Optional<String>> value) {
 
   /** The value this field has in a spec, empty when unset. */
   public Optional<String> valueIn(TcpProfileSpec spec) {

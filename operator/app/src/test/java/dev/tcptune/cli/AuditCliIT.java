@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("kernel")
 class AuditCliIT {
 
-  private static final String PROFILE = """
+  private static final String PROFILE =
+      """
       apiVersion: tcptune.dev/v1alpha1
       kind: TcpProfile
       metadata:
@@ -56,7 +57,8 @@ class AuditCliIT {
     Run run = audit("-f", profile.toString(), "--netns", netns.name());
 
     assertThat(run.exit).as(run.toString()).isEqualTo(1);
-    assertThat(run.stdout).contains("Profile cli-test on " + netns.name())
+    assertThat(run.stdout)
+        .contains("Profile cli-test on " + netns.name())
         .contains("DRIFT")
         .containsPattern("net\\.core\\.somaxconn\\s+8192\\s+4096\\s+DRIFTED")
         .containsPattern("net\\.ipv4\\.tcp_keepalive_time\\s+60\\s+7200\\s+DRIFTED")
@@ -66,11 +68,33 @@ class AuditCliIT {
   @Test
   void inSyncNamespaceExitsZero() throws Exception {
     Path profile = write("p.yaml", PROFILE);
-    netns.exec("sysctl", "-q", "-w", "net.core.somaxconn=8192", "net.ipv4.tcp_keepalive_time=60",
-        "net.ipv4.tcp_keepalive_intvl=10", "net.ipv4.tcp_keepalive_probes=6",
+    netns.exec(
+        "sysctl",
+        "-q",
+        "-w",
+        "net.core.somaxconn=8192",
+        "net.ipv4.tcp_keepalive_time=60",
+        "net.ipv4.tcp_keepalive_intvl=10",
+        "net.ipv4.tcp_keepalive_probes=6",
         "net.ipv4.ip_local_port_range=20000 60999");
-    netns.exec("ip", "route", "change", "local", "127.0.0.1", "dev", "lo", "table", "local", "proto", "kernel",
-        "scope", "host", "src", "127.0.0.1", "rto_min", "20ms");
+    netns.exec(
+        "ip",
+        "route",
+        "change",
+        "local",
+        "127.0.0.1",
+        "dev",
+        "lo",
+        "table",
+        "local",
+        "proto",
+        "kernel",
+        "scope",
+        "host",
+        "src",
+        "127.0.0.1",
+        "rto_min",
+        "20ms");
 
     Run table = audit("-f", profile.toString(), "--netns", netns.name());
     Run json = audit("-f", profile.toString(), "--netns", netns.name(), "-o", "json");
@@ -80,7 +104,8 @@ class AuditCliIT {
     assertThat(json.exit).as(json.toString()).isZero();
     JsonNode result = new ObjectMapper().readTree(json.stdout);
     assertThat(result.path("inSync").asBoolean()).isTrue();
-    assertThat(result.path("report").path("settings")).hasSize(5)
+    assertThat(result.path("report").path("settings"))
+        .hasSize(5)
         .allSatisfy(s -> assertThat(s.path("status").asText()).isEqualTo("IN_SYNC"));
     assertThat(result.path("report").path("routes").get(0).path("actual").asInt()).isEqualTo(20);
   }
@@ -89,13 +114,17 @@ class AuditCliIT {
   void reportsSocketStatisticsAndListenersBelowSomaxconn() throws Exception {
     Path profile = write("p.yaml", PROFILE);
     netns.startPeer("backlog", "7001");
-    await().atMost(Duration.ofSeconds(20)).until(() -> netns.exec("ss", "-ltn").stdout().contains(":7001"));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> netns.exec("ss", "-ltn").stdout().contains(":7001"));
 
     Run run = audit("-f", profile.toString(), "--netns", netns.name(), "-o", "json");
 
     JsonNode result = new ObjectMapper().readTree(run.stdout);
     assertThat(result.path("somaxconn").asInt()).isEqualTo(8192);
-    assertThat(result.path("listenersBelowSomaxconn").toString()).contains("\"port\":7001").contains("\"backlog\":1");
+    assertThat(result.path("listenersBelowSomaxconn").toString())
+        .contains("\"port\":7001")
+        .contains("\"backlog\":1");
     assertThat(result.path("sockets").path("listen").asLong()).isEqualTo(1);
     assertThat(result.path("sockets").has("TcpExt.ListenOverflows")).isTrue();
   }
@@ -108,9 +137,13 @@ class AuditCliIT {
 
     assertThat(run.exit).isEqualTo(2);
     assertThat(run.stdout).isEmpty();
-    assertThat(run.stderr.strip()).doesNotContain("\n")
-        .isEqualTo("error: " + profile + ": spec.listenQueue.somaxconn: 100 is below the allowed range 128..65535"
-            + " (net.core.somaxconn)");
+    assertThat(run.stderr.strip())
+        .doesNotContain("\n")
+        .isEqualTo(
+            "error: "
+                + profile
+                + ": spec.listenQueue.somaxconn: 100 is below the allowed range 128..65535"
+                + " (net.core.somaxconn)");
   }
 
   @Test
@@ -128,15 +161,23 @@ class AuditCliIT {
   private record Run(int exit, String stdout, String stderr) {}
 
   private Run audit(String... args) throws Exception {
-    List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-jar", jar().toString(), "audit"));
+    List<String> argv =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                jar().toString(),
+                "audit"));
     argv.addAll(List.of(args));
-    Process process = new ProcessBuilder(argv)
-        .redirectOutput(dir.resolve("out.txt").toFile())
-        .redirectError(dir.resolve("err.txt").toFile())
-        .start();
+    Process process =
+        new ProcessBuilder(argv)
+            .redirectOutput(dir.resolve("out.txt").toFile())
+            .redirectError(dir.resolve("err.txt").toFile())
+            .start();
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("audit finished").isTrue();
-    return new Run(process.exitValue(), Files.readString(dir.resolve("out.txt"), StandardCharsets.UTF_8),
+    return new Run(
+        process.exitValue(),
+        Files.readString(dir.resolve("out.txt"), StandardCharsets.UTF_8),
         Files.readString(dir.resolve("err.txt"), StandardCharsets.UTF_8));
   }
 

@@ -63,7 +63,14 @@ class PrinterColumnsIT {
       assertThat(table.get(0))
           .as("header of kubectl get %s", resource)
           .containsExactly(
-              "NAME", "MODE", "PRIORITY", "MATCHED", "APPLIED", "DRIFTED", "FAILED", "READY",
+              "NAME",
+              "MODE",
+              "PRIORITY",
+              "MATCHED",
+              "APPLIED",
+              "DRIFTED",
+              "FAILED",
+              "READY",
               "AGE");
       assertThat(table).hasSize(2);
       assertThat(table.get(1).subList(0, 8))

@@ -18,8 +18,12 @@ class CrdMatchesCatalogTest {
 
   @Test
   void everyFieldOfTheCrdHasTheCatalogRange() throws Exception {
-    JsonNode crd = new YAMLMapper().readTree(Path.of(System.getProperty("tcptune.root", "../.."))
-        .resolve("crds/tcpprofiles.tcptune.dev.yaml").toFile());
+    JsonNode crd =
+        new YAMLMapper()
+            .readTree(
+                Path.of(System.getProperty("tcptune.root", "../.."))
+                    .resolve("crds/tcpprofiles.tcptune.dev.yaml")
+                    .toFile());
     JsonNode schema = crd.at("/spec/versions/0/schema/openAPIV3Schema");
 
     for (SettingField field : ProfileSettings.fields()) {
@@ -40,7 +44,11 @@ class CrdMatchesCatalogTest {
   }
 
   private static void assertRange(String path, JsonNode node, Tunable tunable) {
-    assertThat(node.path("minimum").asLong(Long.MIN_VALUE)).as("%s minimum", path).isEqualTo(tunable.min());
-    assertThat(node.path("maximum").asLong(Long.MAX_VALUE)).as("%s maximum", path).isEqualTo(tunable.max());
+    assertThat(node.path("minimum").asLong(Long.MIN_VALUE))
+        .as("%s minimum", path)
+        .isEqualTo(tunable.min());
+    assertThat(node.path("maximum").asLong(Long.MAX_VALUE))
+        .as("%s maximum", path)
+        .isEqualTo(tunable.max());
   }
 }

@@ -34,9 +34,11 @@ class ProfileFilesTest {
   void everyExampleLoadsAndValidates(Path example) throws Exception {
     TcpProfile profile = files.load(example.toString());
 
-    assertThat(profile.getMetadata().getName()).isEqualTo(example.getFileName().toString().replace(".yaml", ""));
-    assertThat(ProfileTranslator.desiredState(profile.getSpec()).sysctls().size()
-            + ProfileTranslator.desiredState(profile.getSpec()).routes().size())
+    assertThat(profile.getMetadata().getName())
+        .isEqualTo(example.getFileName().toString().replace(".yaml", ""));
+    assertThat(
+            ProfileTranslator.desiredState(profile.getSpec()).sysctls().size()
+                + ProfileTranslator.desiredState(profile.getSpec()).routes().size())
         .isPositive();
   }
 
@@ -53,7 +55,9 @@ class ProfileFilesTest {
 
   @Test
   void translatesEveryGroupToSysctlsAndRouteRules() throws Exception {
-    TcpProfile profile = files.parse("""
+    TcpProfile profile =
+        files.parse(
+            """
         apiVersion: tcptune.dev/v1alpha1
         kind: TcpProfile
         metadata: {name: all}
@@ -65,19 +69,25 @@ class ProfileFilesTest {
           rto:
             minMicroseconds: 50000
             routes: [{destination: 10.0.0.0/8, device: eth0, rtoMin: 20ms}, {destination: default, rtoMin: 1s}]
-        """, "all.yaml");
+        """,
+            "all.yaml");
 
     var desired = ProfileTranslator.desiredState(profile.getSpec());
-    assertThat(desired.sysctls()).hasSize(14)
+    assertThat(desired.sysctls())
+        .hasSize(14)
         .containsEntry("net.ipv4.tcp_rto_min_us", "50000")
         .containsEntry("net.ipv4.tcp_orphan_retries", "7")
         .containsEntry("net.ipv4.ip_local_port_range", "10240 65000");
-    assertThat(desired.routes()).extracting(r -> r.describe())
+    assertThat(desired.routes())
+        .extracting(r -> r.describe())
         .containsExactly("10.0.0.0/8 dev eth0 rto_min 20ms", "default rto_min 1000ms");
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       somaxconn below range      | listenQueue: {somaxconn: 100}                     | spec.listenQueue.somaxconn: 100 is below the allowed range 128..65535
       somaxconn above range      | listenQueue: {somaxconn: 70000}                   | spec.listenQueue.somaxconn: 70000 is above the allowed range 128..65535
       keepalive probes zero      | keepalive: {probes: 0}                            | spec.keepalive.probes: 0 is below the allowed range 1..127
@@ -99,7 +109,10 @@ class ProfileFilesTest {
       """)
   void badProfilesGetOneLineNamingFieldValueAndAllowed(String name, String spec, String expected) {
     String body = spec.startsWith("{") ? spec : "{" + spec + "}";
-    String yaml = "apiVersion: tcptune.dev/v1alpha1\nkind: TcpProfile\nmetadata: {name: bad}\nspec: " + body + "\n";
+    String yaml =
+        "apiVersion: tcptune.dev/v1alpha1\nkind: TcpProfile\nmetadata: {name: bad}\nspec: "
+            + body
+            + "\n";
 
     assertThatThrownBy(() -> files.parse(yaml, "bad.yaml"))
         .isInstanceOf(ProfileFileException.class)
@@ -111,13 +124,15 @@ class ProfileFilesTest {
   @Test
   void brokenYamlIsOneLineWithItsPosition() {
     assertThatThrownBy(() -> files.parse("kind: TcpProfile\nspec: a: b\n", "broken.yaml"))
-        .hasMessageStartingWith("broken.yaml: not valid YAML at line 2, column 8: mapping values are not allowed here")
+        .hasMessageStartingWith(
+            "broken.yaml: not valid YAML at line 2, column 8: mapping values are not allowed here")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
   }
 
   @Test
   void wrongKindAndMissingFileAreNamed() {
-    assertThatThrownBy(() -> files.parse("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n", "cm.yaml"))
+    assertThatThrownBy(
+            () -> files.parse("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n", "cm.yaml"))
         .hasMessage("cm.yaml: apiVersion: 'v1' is not allowed (allowed: tcptune.dev/v1alpha1)");
     assertThatThrownBy(() -> files.load("/nonexistent/profile.yaml"))
         .hasMessage("/nonexistent/profile.yaml: no such file");

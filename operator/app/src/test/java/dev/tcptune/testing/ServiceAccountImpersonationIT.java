@@ -18,8 +18,8 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
- * The harness's way to check RBAC: a client that acts as a ServiceAccount gets exactly what the
- * API server's RBAC authorizer allows that ServiceAccount, nothing more.
+ * The harness's way to check RBAC: a client that acts as a ServiceAccount gets exactly what the API
+ * server's RBAC authorizer allows that ServiceAccount, nothing more.
  */
 @RealApiServer
 class ServiceAccountImpersonationIT {

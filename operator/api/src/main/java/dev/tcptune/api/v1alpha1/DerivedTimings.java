@@ -8,18 +8,22 @@ import lombok.Data;
 @Data
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class DerivedTimings {
-  @JsonPropertyDescription("connect() gives up after this many seconds (tcp_syn_retries, 1 s initial RTO doubling).")
+  @JsonPropertyDescription(
+      "connect() gives up after this many seconds (tcp_syn_retries, 1 s initial RTO doubling).")
   private Double connectTimeoutSeconds;
 
   @JsonPropertyDescription("A listener stops retransmitting SYN+ACK after this many seconds.")
   private Double synAckTimeoutSeconds;
 
-  @JsonPropertyDescription("A dead idle peer of a keepalive socket is found after this many seconds.")
+  @JsonPropertyDescription(
+      "A dead idle peer of a keepalive socket is found after this many seconds.")
   private Double deadPeerDetectionSeconds;
 
-  @JsonPropertyDescription("An established connection to a dead peer is dropped after about this many seconds.")
+  @JsonPropertyDescription(
+      "An established connection to a dead peer is dropped after about this many seconds.")
   private Double establishedTimeoutSeconds;
 
-  @JsonPropertyDescription("New outgoing connections per second to one destination before TIME_WAIT exhausts the ports.")
+  @JsonPropertyDescription(
+      "New outgoing connections per second to one destination before TIME_WAIT exhausts the ports.")
   private Double maxConnectionsPerSecondPerDestination;
 }

@@ -21,12 +21,14 @@ public class KeepaliveSettings {
   @Max(32767)
   private Integer timeSeconds;
 
-  @JsonPropertyDescription("net.ipv4.tcp_keepalive_intvl: seconds between unanswered probes. 1..32767.")
+  @JsonPropertyDescription(
+      "net.ipv4.tcp_keepalive_intvl: seconds between unanswered probes. 1..32767.")
   @Min(1)
   @Max(32767)
   private Integer intervalSeconds;
 
-  @JsonPropertyDescription("net.ipv4.tcp_keepalive_probes: unanswered probes before the connection is reset. 1..127.")
+  @JsonPropertyDescription(
+      "net.ipv4.tcp_keepalive_probes: unanswered probes before the connection is reset. 1..127.")
   @Min(1)
   @Max(127)
   private Integer probes;

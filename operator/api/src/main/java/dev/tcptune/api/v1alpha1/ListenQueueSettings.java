@@ -18,7 +18,8 @@ public class ListenQueueSettings {
   @Max(65535)
   private Integer somaxconn;
 
-  @JsonPropertyDescription("net.ipv4.tcp_max_syn_backlog: cap on half-open (SYN_RECV) connections per listener. 128..262144.")
+  @JsonPropertyDescription(
+      "net.ipv4.tcp_max_syn_backlog: cap on half-open (SYN_RECV) connections per listener. 128..262144.")
   @Min(128)
   @Max(262144)
   private Integer maxSynBacklog;

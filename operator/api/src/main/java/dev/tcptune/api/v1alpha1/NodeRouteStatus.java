@@ -29,7 +29,8 @@ public class NodeRouteStatus {
   @JsonPropertyDescription("The rto_min on the route, absent when unset (the kernel's 200ms).")
   private String actual;
 
-  @JsonPropertyDescription("The rto_min before tcptune first changed the route, `unset` when it had none.")
+  @JsonPropertyDescription(
+      "The rto_min before tcptune first changed the route, `unset` when it had none.")
   private String original;
 
   @JsonPropertyDescription("InSync, Applied, Drifted, Failed, Unsupported or Restored.")

@@ -19,6 +19,7 @@ public class NodeSummary {
   @JsonPropertyDescription("Of those, how many differ from the spec.")
   private Integer drifted;
 
-  @JsonPropertyDescription("Of those, how many could not be applied or are unsupported on this kernel.")
+  @JsonPropertyDescription(
+      "Of those, how many could not be applied or are unsupported on this kernel.")
   private Integer failed;
 }

@@ -6,7 +6,10 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import lombok.Data;
 
-/** Retransmission limits: how long connects, handshakes, established and closing sockets keep trying. */
+/**
+ * Retransmission limits: how long connects, handshakes, established and closing sockets keep
+ * trying.
+ */
 @Data
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class RetrySettings {
@@ -18,7 +21,8 @@ public class RetrySettings {
   @Max(10)
   private Integer syn;
 
-  @JsonPropertyDescription("net.ipv4.tcp_synack_retries: SYN+ACK retransmissions of a listener. 1..10.")
+  @JsonPropertyDescription(
+      "net.ipv4.tcp_synack_retries: SYN+ACK retransmissions of a listener. 1..10.")
   @Min(1)
   @Max(10)
   private Integer synAck;

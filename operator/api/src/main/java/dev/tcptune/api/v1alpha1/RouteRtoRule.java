@@ -27,11 +27,13 @@ public class RouteRtoRule {
   @Pattern("^[0-9a-fA-F.:/]+$|^default$")
   @ValidationRule(
       value = "self == 'default' || isCIDR(self) || isIP(self)",
-      messageExpression = "'destination: ' + self + ' is not default, an IP address or a CIDR such as 10.0.0.0/8'",
+      messageExpression =
+          "'destination: ' + self + ' is not default, an IP address or a CIDR such as 10.0.0.0/8'",
       reason = "FieldValueInvalid")
   private String destination;
 
-  @JsonPropertyDescription("Only routes through this network device (e.g. eth0). Absent: every matching route.")
+  @JsonPropertyDescription(
+      "Only routes through this network device (e.g. eth0). Absent: every matching route.")
   @Size(max = 15)
   @Pattern("^[a-zA-Z0-9][a-zA-Z0-9_.:@-]{0,14}$")
   private String device;

@@ -32,8 +32,9 @@ public class RtoSettings {
           + " the internet. At most one rule per destination and device.")
   @Size(max = 32)
   @ValidationRule(
-      value = "self.all(a, self.exists_one(b, b.destination == a.destination"
-          + " && (has(b.device) ? b.device : '') == (has(a.device) ? a.device : '')))",
+      value =
+          "self.all(a, self.exists_one(b, b.destination == a.destination"
+              + " && (has(b.device) ? b.device : '') == (has(a.device) ? a.device : '')))",
       message = "routes: each destination (with its device) may appear only once")
   private List<RouteRtoRule> routes;
 }

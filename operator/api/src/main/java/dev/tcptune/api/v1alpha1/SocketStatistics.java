@@ -22,7 +22,8 @@ public class SocketStatistics {
   @JsonPropertyDescription("Orphaned sockets (closed by the application, still in the kernel).")
   private Long orphans;
 
-  @JsonPropertyDescription("TcpExt.ListenOverflows since boot: connections dropped because an accept queue was full.")
+  @JsonPropertyDescription(
+      "TcpExt.ListenOverflows since boot: connections dropped because an accept queue was full.")
   private Long listenOverflows;
 
   @JsonPropertyDescription("ListenOverflows per second over the last sampling interval.")
@@ -37,6 +38,7 @@ public class SocketStatistics {
   @JsonPropertyDescription("Retransmitted share of sent segments over the last interval, 0..1.")
   private Double retransRatio;
 
-  @JsonPropertyDescription("Listening sockets whose backlog is below net.core.somaxconn (they need a restart to gain), at most 20.")
+  @JsonPropertyDescription(
+      "Listening sockets whose backlog is below net.core.somaxconn (they need a restart to gain), at most 20.")
   private List<String> listenersBelowSomaxconn = new ArrayList<>();
 }

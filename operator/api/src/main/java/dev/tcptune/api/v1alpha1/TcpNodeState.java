@@ -12,8 +12,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 
 /**
  * The effective TCP settings of one node, named after the node. The operator writes the spec (the
- * merge of every matching profile); the node's agent writes the status (what it found and did).
- * One small object per node keeps writes and watches O(1) per node.
+ * merge of every matching profile); the node's agent writes the status (what it found and did). One
+ * small object per node keeps writes and watches O(1) per node.
  */
 @Group(TcpTuneApi.GROUP)
 @Version(TcpTuneApi.VERSION)
@@ -21,13 +21,34 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Singular("tcpnodestate")
 @Plural("tcpnodestates")
 @ShortNames({"tcpns"})
-@AdditionalPrinterColumn(name = "Settings", jsonPath = ".status.summary.settings", type = AdditionalPrinterColumn.Type.INTEGER)
-@AdditionalPrinterColumn(name = "InSync", jsonPath = ".status.summary.inSync", type = AdditionalPrinterColumn.Type.INTEGER)
-@AdditionalPrinterColumn(name = "Drifted", jsonPath = ".status.summary.drifted", type = AdditionalPrinterColumn.Type.INTEGER)
-@AdditionalPrinterColumn(name = "Failed", jsonPath = ".status.summary.failed", type = AdditionalPrinterColumn.Type.INTEGER)
-@AdditionalPrinterColumn(name = "Kernel", jsonPath = ".status.kernelVersion", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Last-Check", jsonPath = ".status.lastCheckTime", type = AdditionalPrinterColumn.Type.DATE)
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+@AdditionalPrinterColumn(
+    name = "Settings",
+    jsonPath = ".status.summary.settings",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+    name = "InSync",
+    jsonPath = ".status.summary.inSync",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+    name = "Drifted",
+    jsonPath = ".status.summary.drifted",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+    name = "Failed",
+    jsonPath = ".status.summary.failed",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+    name = "Kernel",
+    jsonPath = ".status.kernelVersion",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Last-Check",
+    jsonPath = ".status.lastCheckTime",
+    type = AdditionalPrinterColumn.Type.DATE)
+@AdditionalPrinterColumn(
+    name = "Age",
+    jsonPath = ".metadata.creationTimestamp",
+    type = AdditionalPrinterColumn.Type.DATE)
 public class TcpNodeState extends CustomResource<TcpNodeStateSpec, TcpNodeStateStatus> {
 
   @Override

@@ -13,8 +13,10 @@ import lombok.Data;
 @Data
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
-    value = "has(self.listenQueue) || has(self.timeWait) || has(self.keepalive) || has(self.retries) || has(self.rto)",
-    message = "spec: a profile must set at least one of listenQueue, timeWait, keepalive, retries, rto")
+    value =
+        "has(self.listenQueue) || has(self.timeWait) || has(self.keepalive) || has(self.retries) || has(self.rto)",
+    message =
+        "spec: a profile must set at least one of listenQueue, timeWait, keepalive, retries, rto")
 public class TcpProfileSpec {
 
   @JsonPropertyDescription("Nodes this profile applies to. Empty or absent selects every node.")
@@ -45,6 +47,7 @@ public class TcpProfileSpec {
   @JsonPropertyDescription("How often the kernel retransmits before it gives up.")
   private RetrySettings retries;
 
-  @JsonPropertyDescription("The retransmission timeout floor, for the whole network namespace or per route.")
+  @JsonPropertyDescription(
+      "The retransmission timeout floor, for the whole network namespace or per route.")
   private RtoSettings rto;
 }

@@ -18,16 +18,19 @@ public class TcpProfileStatus {
   @JsonPropertyDescription("The metadata.generation this status describes.")
   private Long observedGeneration;
 
-  @JsonPropertyDescription("Ready, Progressing, Degraded, Drifted, Conflict and Invalid, in the standard form.")
+  @JsonPropertyDescription(
+      "Ready, Progressing, Degraded, Drifted, Conflict and Invalid, in the standard form.")
   private List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription("Nodes the selector matches.")
   private Integer matchedNodes;
 
-  @JsonPropertyDescription("Matched nodes whose agent reports every setting of this profile in place.")
+  @JsonPropertyDescription(
+      "Matched nodes whose agent reports every setting of this profile in place.")
   private Integer appliedNodes;
 
-  @JsonPropertyDescription("Matched nodes where a setting of this profile differs from what it asks for.")
+  @JsonPropertyDescription(
+      "Matched nodes where a setting of this profile differs from what it asks for.")
   private Integer driftedNodes;
 
   @JsonPropertyDescription("Matched nodes where a setting of this profile could not be applied.")

@@ -12,8 +12,9 @@ import lombok.Data;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
     value = "!has(self.twRecycle)",
-    message = "twRecycle (net.ipv4.tcp_tw_recycle) was removed in Linux 4.12: it dropped connections from"
-        + " clients behind NAT because their TCP timestamps are not monotonic; use twReuse instead",
+    message =
+        "twRecycle (net.ipv4.tcp_tw_recycle) was removed in Linux 4.12: it dropped connections from"
+            + " clients behind NAT because their TCP timestamps are not monotonic; use twReuse instead",
     fieldPath = ".twRecycle",
     reason = "FieldValueForbidden")
 public class TimeWaitSettings {
@@ -30,11 +31,13 @@ public class TimeWaitSettings {
           + " Present only so that asking for it gets a clear error.")
   private Integer twRecycle;
 
-  @JsonPropertyDescription("net.ipv4.tcp_fin_timeout: seconds an orphaned FIN_WAIT2 socket lives. 5..300.")
+  @JsonPropertyDescription(
+      "net.ipv4.tcp_fin_timeout: seconds an orphaned FIN_WAIT2 socket lives. 5..300.")
   @Min(5)
   @Max(300)
   private Integer finTimeoutSeconds;
 
-  @JsonPropertyDescription("net.ipv4.ip_local_port_range: ephemeral ports for outgoing connections.")
+  @JsonPropertyDescription(
+      "net.ipv4.ip_local_port_range: ephemeral ports for outgoing connections.")
   private PortRange localPortRange;
 }

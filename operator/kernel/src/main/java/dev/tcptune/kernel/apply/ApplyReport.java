@@ -25,7 +25,8 @@ public record ApplyReport(List<SettingResult> settings, List<RouteResult> routes
 
   /** True when anything is DRIFTED. */
   public boolean drifted() {
-    return Stream.concat(settings.stream().map(SettingResult::status), routes.stream().map(RouteResult::status))
+    return Stream.concat(
+            settings.stream().map(SettingResult::status), routes.stream().map(RouteResult::status))
         .anyMatch(s -> s == SettingStatus.DRIFTED);
   }
 

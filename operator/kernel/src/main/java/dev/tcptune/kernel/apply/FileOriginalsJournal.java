@@ -48,9 +48,18 @@ public final class FileOriginalsJournal implements OriginalsJournal {
   private void load() {
     try {
       JsonNode root = MAPPER.readTree(file.toFile());
-      root.path("sysctls").fields().forEachRemaining(e -> state.record(e.getKey(), e.getValue().asText()));
-      root.path("routes").fields().forEachRemaining(e -> state.recordRoute(e.getKey(),
-          e.getValue().isNull() ? OptionalInt.empty() : OptionalInt.of(e.getValue().asInt())));
+      root.path("sysctls")
+          .fields()
+          .forEachRemaining(e -> state.record(e.getKey(), e.getValue().asText()));
+      root.path("routes")
+          .fields()
+          .forEachRemaining(
+              e ->
+                  state.recordRoute(
+                      e.getKey(),
+                      e.getValue().isNull()
+                          ? OptionalInt.empty()
+                          : OptionalInt.of(e.getValue().asInt())));
     } catch (IOException e) {
       throw new UncheckedIOException("originals journal " + file + ": cannot be read", e);
     }

@@ -13,7 +13,10 @@ import java.util.List;
  * @param errors every validation error; non-empty means the plan is invalid
  */
 public record Plan(
-    KernelVersion kernel, List<PlannedSetting> settings, List<PlannedRoute> routes, List<String> errors) {
+    KernelVersion kernel,
+    List<PlannedSetting> settings,
+    List<PlannedRoute> routes,
+    List<String> errors) {
 
   public Plan {
     settings = List.copyOf(settings);

@@ -14,7 +14,8 @@ import java.util.Optional;
  * @param action what the applier will do
  * @param message why (error text for INVALID/UNSUPPORTED)
  */
-public record PlannedRoute(RouteRule rule, Optional<Route> route, PlanAction action, String message) {
+public record PlannedRoute(
+    RouteRule rule, Optional<Route> route, PlanAction action, String message) {
 
   public PlannedRoute {
     Objects.requireNonNull(rule, "rule");

@@ -8,7 +8,9 @@ public enum SettingStatus {
   APPLIED,
   /** Differs from the desired value (verify/audit only: nothing was written). */
   DRIFTED,
-  /** The write was refused, the read-back differed, or the journal could not record the original. */
+  /**
+   * The write was refused, the read-back differed, or the journal could not record the original.
+   */
   FAILED,
   /** The key does not exist on this kernel, or a route rule matched no route. */
   UNSUPPORTED,

@@ -32,7 +32,9 @@ public final class TuningApplier {
     this.routeTable = Objects.requireNonNull(routeTable, "routeTable");
   }
 
-  /** Applies {@code plan}, recording originals in {@code journal} before the first write of each. */
+  /**
+   * Applies {@code plan}, recording originals in {@code journal} before the first write of each.
+   */
   public ApplyReport apply(Plan plan, OriginalsJournal journal) {
     List<SettingResult> settings = new ArrayList<>();
     for (PlannedSetting planned : plan.settings()) {
@@ -46,35 +48,48 @@ public final class TuningApplier {
   }
 
   private static SettingResult refuse(PlannedSetting p, OriginalsJournal journal) {
-    SettingStatus status = switch (p.action()) {
-      case KEEP -> SettingStatus.IN_SYNC;
-      case UNSUPPORTED -> SettingStatus.UNSUPPORTED;
-      case WRITE, INVALID -> SettingStatus.INVALID;
-    };
+    SettingStatus status =
+        switch (p.action()) {
+          case KEEP -> SettingStatus.IN_SYNC;
+          case UNSUPPORTED -> SettingStatus.UNSUPPORTED;
+          case WRITE, INVALID -> SettingStatus.INVALID;
+        };
     String message = p.action() == PlanAction.WRITE ? p.key() + ": " + INVALID_PLAN : p.message();
-    return new SettingResult(p.key(), p.desired(), journal.original(p.key()), p.current(), status, message);
+    return new SettingResult(
+        p.key(), p.desired(), journal.original(p.key()), p.current(), status, message);
   }
 
   private static RouteResult refuseRoute(PlannedRoute p, OriginalsJournal journal) {
-    SettingStatus status = switch (p.action()) {
-      case KEEP -> SettingStatus.IN_SYNC;
-      case UNSUPPORTED -> SettingStatus.UNSUPPORTED;
-      case WRITE, INVALID -> SettingStatus.INVALID;
-    };
+    SettingStatus status =
+        switch (p.action()) {
+          case KEEP -> SettingStatus.IN_SYNC;
+          case UNSUPPORTED -> SettingStatus.UNSUPPORTED;
+          case WRITE, INVALID -> SettingStatus.INVALID;
+        };
     String message = p.action() == PlanAction.WRITE ? "route " + INVALID_PLAN : p.message();
-    return routeResult(p, journal, p.route().map(Route::rtoMinMillis).orElse(OptionalInt.empty()),
-        status, message);
+    return routeResult(
+        p,
+        journal,
+        p.route().map(Route::rtoMinMillis).orElse(OptionalInt.empty()),
+        status,
+        message);
   }
 
   private SettingResult applySetting(PlannedSetting p, OriginalsJournal journal) {
     String key = p.key();
     switch (p.action()) {
       case KEEP:
-        return new SettingResult(key, p.desired(), journal.original(key), p.current(), SettingStatus.IN_SYNC, "");
+        return new SettingResult(
+            key, p.desired(), journal.original(key), p.current(), SettingStatus.IN_SYNC, "");
       case UNSUPPORTED:
       case INVALID:
-        return new SettingResult(key, p.desired(), journal.original(key), p.current(),
-            p.action() == PlanAction.INVALID ? SettingStatus.INVALID : SettingStatus.UNSUPPORTED, p.message());
+        return new SettingResult(
+            key,
+            p.desired(),
+            journal.original(key),
+            p.current(),
+            p.action() == PlanAction.INVALID ? SettingStatus.INVALID : SettingStatus.UNSUPPORTED,
+            p.message());
       default:
         break;
     }
@@ -82,38 +97,68 @@ public final class TuningApplier {
     try {
       before = store.read(key);
       if (before.isEmpty()) {
-        return new SettingResult(key, p.desired(), journal.original(key), before,
-            SettingStatus.UNSUPPORTED, key + ": does not exist on this kernel");
+        return new SettingResult(
+            key,
+            p.desired(),
+            journal.original(key),
+            before,
+            SettingStatus.UNSUPPORTED,
+            key + ": does not exist on this kernel");
       }
       if (journal.original(key).isEmpty()) {
         journal.record(key, before.get());
       }
     } catch (RuntimeException e) {
-      return failed(key, p.desired(), journal, before,
-          key + ": original value could not be recorded, so '" + p.desired() + "' was not written: " + e.getMessage());
+      return failed(
+          key,
+          p.desired(),
+          journal,
+          before,
+          key
+              + ": original value could not be recorded, so '"
+              + p.desired()
+              + "' was not written: "
+              + e.getMessage());
     }
     try {
       store.write(key, p.desired());
     } catch (SysctlWriteException e) {
       return failed(key, p.desired(), journal, readQuietly(key), e.getMessage());
     } catch (RuntimeException e) {
-      return failed(key, p.desired(), journal, readQuietly(key),
+      return failed(
+          key,
+          p.desired(),
+          journal,
+          readQuietly(key),
           key + ": writing '" + p.desired() + "' failed: " + e.getMessage());
     }
     Optional<String> actual = readQuietly(key);
     if (actual.isPresent() && actual.get().equals(p.desired())) {
-      LOG.atInfo().addKeyValue("key", key).addKeyValue("from", before.get())
-          .addKeyValue("to", p.desired()).log("sysctl applied");
-      return new SettingResult(key, p.desired(), journal.original(key), actual, SettingStatus.APPLIED, "");
+      LOG.atInfo()
+          .addKeyValue("key", key)
+          .addKeyValue("from", before.get())
+          .addKeyValue("to", p.desired())
+          .log("sysctl applied");
+      return new SettingResult(
+          key, p.desired(), journal.original(key), actual, SettingStatus.APPLIED, "");
     }
-    return failed(key, p.desired(), journal, actual, key + ": wrote '" + p.desired()
-        + "' but read back '" + actual.orElse("<missing>") + "'");
+    return failed(
+        key,
+        p.desired(),
+        journal,
+        actual,
+        key + ": wrote '" + p.desired() + "' but read back '" + actual.orElse("<missing>") + "'");
   }
 
   private static SettingResult failed(
-      String key, String desired, OriginalsJournal journal, Optional<String> actual, String message) {
+      String key,
+      String desired,
+      OriginalsJournal journal,
+      Optional<String> actual,
+      String message) {
     LOG.atWarn().addKeyValue("key", key).log(message);
-    return new SettingResult(key, desired, journal.original(key), actual, SettingStatus.FAILED, message);
+    return new SettingResult(
+        key, desired, journal.original(key), actual, SettingStatus.FAILED, message);
   }
 
   private Optional<String> readQuietly(String key) {
@@ -126,13 +171,18 @@ public final class TuningApplier {
 
   private RouteResult applyRoute(PlannedRoute p, OriginalsJournal journal) {
     if (p.action() != PlanAction.WRITE) {
-      SettingStatus status = switch (p.action()) {
-        case KEEP -> SettingStatus.IN_SYNC;
-        case INVALID -> SettingStatus.INVALID;
-        default -> SettingStatus.UNSUPPORTED;
-      };
-      return routeResult(p, journal, p.route().map(Route::rtoMinMillis).orElse(OptionalInt.empty()),
-          status, p.message());
+      SettingStatus status =
+          switch (p.action()) {
+            case KEEP -> SettingStatus.IN_SYNC;
+            case INVALID -> SettingStatus.INVALID;
+            default -> SettingStatus.UNSUPPORTED;
+          };
+      return routeResult(
+          p,
+          journal,
+          p.route().map(Route::rtoMinMillis).orElse(OptionalInt.empty()),
+          status,
+          p.message());
     }
     Route route = p.route().orElseThrow();
     OptionalInt desired = OptionalInt.of(p.rule().rtoMillis());
@@ -141,8 +191,15 @@ public final class TuningApplier {
         journal.recordRoute(route.id(), route.rtoMinMillis());
       }
     } catch (RuntimeException e) {
-      return routeResult(p, journal, route.rtoMinMillis(), SettingStatus.FAILED, "route " + route.id()
-          + ": original rto_min could not be recorded, so nothing was changed: " + e.getMessage());
+      return routeResult(
+          p,
+          journal,
+          route.rtoMinMillis(),
+          SettingStatus.FAILED,
+          "route "
+              + route.id()
+              + ": original rto_min could not be recorded, so nothing was changed: "
+              + e.getMessage());
     }
     try {
       routeTable.setRtoMin(route, desired);
@@ -153,25 +210,49 @@ public final class TuningApplier {
     if (actual.equals(desired)) {
       return routeResult(p, journal, actual, SettingStatus.APPLIED, "");
     }
-    return routeResult(p, journal, actual, SettingStatus.FAILED, "route " + route.id() + ": set rto_min "
-        + desired.getAsInt() + "ms but read back " + (actual.isPresent() ? actual.getAsInt() + "ms" : "none"));
+    return routeResult(
+        p,
+        journal,
+        actual,
+        SettingStatus.FAILED,
+        "route "
+            + route.id()
+            + ": set rto_min "
+            + desired.getAsInt()
+            + "ms but read back "
+            + (actual.isPresent() ? actual.getAsInt() + "ms" : "none"));
   }
 
   private OptionalInt currentRto(String routeId) {
     try {
-      return routeTable.routes().stream().filter(r -> r.id().equals(routeId)).findFirst()
-          .map(Route::rtoMinMillis).orElse(OptionalInt.empty());
+      return routeTable.routes().stream()
+          .filter(r -> r.id().equals(routeId))
+          .findFirst()
+          .map(Route::rtoMinMillis)
+          .orElse(OptionalInt.empty());
     } catch (RuntimeException e) {
       return OptionalInt.empty();
     }
   }
 
   static RouteResult routeResult(
-      PlannedRoute p, OriginalsJournal journal, OptionalInt actual, SettingStatus status, String message) {
+      PlannedRoute p,
+      OriginalsJournal journal,
+      OptionalInt actual,
+      SettingStatus status,
+      String message) {
     Optional<String> id = p.route().map(Route::id);
-    OptionalInt original = id.flatMap(journal::routeOriginal).map(RouteOriginal::rtoMinMillis)
-        .orElse(OptionalInt.empty());
-    return new RouteResult(p.rule().describe(), id, OptionalInt.of(p.rule().rtoMillis()), original,
-        actual, status, message);
+    OptionalInt original =
+        id.flatMap(journal::routeOriginal)
+            .map(RouteOriginal::rtoMinMillis)
+            .orElse(OptionalInt.empty());
+    return new RouteResult(
+        p.rule().describe(),
+        id,
+        OptionalInt.of(p.rule().rtoMillis()),
+        original,
+        actual,
+        status,
+        message);
   }
 }

@@ -39,7 +39,8 @@ public final class TuningPlanner {
   }
 
   /** Plans {@code desired} against the current state of {@code store} and {@code routes}. */
-  public Plan plan(DesiredState desired, SysctlStore store, RouteTable routes, KernelVersion kernel) {
+  public Plan plan(
+      DesiredState desired, SysctlStore store, RouteTable routes, KernelVersion kernel) {
     List<String> errors = new ArrayList<>();
     List<PlannedSetting> settings = new ArrayList<>();
     for (Map.Entry<String, String> entry : desired.sysctls().entrySet()) {
@@ -66,16 +67,21 @@ public final class TuningPlanner {
     Optional<String> current = store.read(key);
     if (current.isEmpty()) {
       Tunable t = tunable.orElseThrow();
-      String why = t.isSupportedOn(kernel)
-          ? "is missing on this kernel " + kernel + " although it should exist since " + t.minKernel()
-          : "needs kernel " + t.minKernel() + " or newer, this is " + kernel;
+      String why =
+          t.isSupportedOn(kernel)
+              ? "is missing on this kernel "
+                  + kernel
+                  + " although it should exist since "
+                  + t.minKernel()
+              : "needs kernel " + t.minKernel() + " or newer, this is " + kernel;
       return new PlannedSetting(key, value, current, PlanAction.UNSUPPORTED, key + ": " + why);
     }
     PlanAction action = current.get().equals(value) ? PlanAction.KEEP : PlanAction.WRITE;
     return new PlannedSetting(key, value, current, action, "");
   }
 
-  private static List<PlannedRoute> planRule(RouteRule rule, List<Route> current, List<String> errors) {
+  private static List<PlannedRoute> planRule(
+      RouteRule rule, List<Route> current, List<String> errors) {
     Optional<String> error = rule.validate();
     if (error.isPresent()) {
       errors.add(error.get());
@@ -85,13 +91,20 @@ public final class TuningPlanner {
     for (Route route : current) {
       if (rule.matches(route)) {
         OptionalInt desired = OptionalInt.of(rule.rtoMillis());
-        PlanAction action = route.rtoMinMillis().equals(desired) ? PlanAction.KEEP : PlanAction.WRITE;
+        PlanAction action =
+            route.rtoMinMillis().equals(desired) ? PlanAction.KEEP : PlanAction.WRITE;
         planned.add(new PlannedRoute(rule, Optional.of(route), action, ""));
       }
     }
     if (planned.isEmpty()) {
-      planned.add(new PlannedRoute(rule, Optional.empty(), PlanAction.UNSUPPORTED,
-          "route rule " + rule.describe() + ": no route matches (routes are changed, never created)"));
+      planned.add(
+          new PlannedRoute(
+              rule,
+              Optional.empty(),
+              PlanAction.UNSUPPORTED,
+              "route rule "
+                  + rule.describe()
+                  + ": no route matches (routes are changed, never created)"));
     }
     return planned;
   }

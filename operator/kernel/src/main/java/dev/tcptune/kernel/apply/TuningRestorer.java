@@ -13,8 +13,8 @@ import java.util.OptionalInt;
 
 /**
  * Puts every journaled original back, when no profile matches a node any more. Entries are
- * forgotten only once restored (or moot), so a failed restore is retried next time instead of
- * being lost.
+ * forgotten only once restored (or moot), so a failed restore is retried next time instead of being
+ * lost.
  */
 public final class TuningRestorer {
 
@@ -37,8 +37,15 @@ public final class TuningRestorer {
     try {
       current = store.read(key);
       if (current.isEmpty()) {
-        return result(key, original, current, SettingStatus.UNSUPPORTED,
-            key + ": does not exist on this kernel any more; original '" + original + "' kept in the journal");
+        return result(
+            key,
+            original,
+            current,
+            SettingStatus.UNSUPPORTED,
+            key
+                + ": does not exist on this kernel any more; original '"
+                + original
+                + "' kept in the journal");
       }
       if (current.get().equals(original)) {
         journal.forget(key);
@@ -50,12 +57,20 @@ public final class TuningRestorer {
         journal.forget(key);
         return result(key, original, actual, SettingStatus.APPLIED, "");
       }
-      return result(key, original, actual, SettingStatus.FAILED,
+      return result(
+          key,
+          original,
+          actual,
+          SettingStatus.FAILED,
           key + ": restored '" + original + "' but read back '" + actual.orElse("<missing>") + "'");
     } catch (SysctlWriteException e) {
       return result(key, original, Optional.empty(), SettingStatus.FAILED, e.getMessage());
     } catch (RuntimeException e) {
-      return result(key, original, Optional.empty(), SettingStatus.FAILED,
+      return result(
+          key,
+          original,
+          Optional.empty(),
+          SettingStatus.FAILED,
           key + ": restoring '" + original + "' failed: " + e.getMessage());
     }
   }
@@ -65,7 +80,8 @@ public final class TuningRestorer {
     return new SettingResult(key, original, Optional.of(original), actual, status, message);
   }
 
-  private static RouteResult restoreRoute(RouteOriginal original, OriginalsJournal journal, RouteTable table) {
+  private static RouteResult restoreRoute(
+      RouteOriginal original, OriginalsJournal journal, RouteTable table) {
     String id = original.routeId();
     OptionalInt wanted = original.rtoMinMillis();
     try {
@@ -73,7 +89,10 @@ public final class TuningRestorer {
       if (route.isEmpty()) {
         // Whoever removed or replaced the route removed our rto_min with it.
         journal.forgetRoute(id);
-        return result(original, OptionalInt.empty(), SettingStatus.IN_SYNC,
+        return result(
+            original,
+            OptionalInt.empty(),
+            SettingStatus.IN_SYNC,
             "route " + id + " no longer exists; nothing to restore");
       }
       if (route.get().rtoMinMillis().equals(wanted)) {
@@ -86,8 +105,14 @@ public final class TuningRestorer {
         journal.forgetRoute(id);
         return result(original, actual, SettingStatus.APPLIED, "");
       }
-      return result(original, actual, SettingStatus.FAILED, "route " + id + ": restored rto_min but read back "
-          + (actual.isPresent() ? actual.getAsInt() + "ms" : "none"));
+      return result(
+          original,
+          actual,
+          SettingStatus.FAILED,
+          "route "
+              + id
+              + ": restored rto_min but read back "
+              + (actual.isPresent() ? actual.getAsInt() + "ms" : "none"));
     } catch (RouteChangeException | RuntimeException e) {
       return result(original, OptionalInt.empty(), SettingStatus.FAILED, e.getMessage());
     }
@@ -97,8 +122,15 @@ public final class TuningRestorer {
     return table.routes().stream().filter(r -> r.id().equals(id)).findFirst();
   }
 
-  private static RouteResult result(RouteOriginal o, OptionalInt actual, SettingStatus status, String message) {
-    return new RouteResult("restore", Optional.of(o.routeId()), o.rtoMinMillis(), o.rtoMinMillis(), actual,
-        status, message);
+  private static RouteResult result(
+      RouteOriginal o, OptionalInt actual, SettingStatus status, String message) {
+    return new RouteResult(
+        "restore",
+        Optional.of(o.routeId()),
+        o.rtoMinMillis(),
+        o.rtoMinMillis(),
+        actual,
+        status,
+        message);
   }
 }

@@ -28,28 +28,55 @@ public final class TuningVerifier {
   }
 
   /** Compares without originals. */
-  public ApplyReport verify(DesiredState desired, SysctlStore store, RouteTable routes, KernelVersion kernel) {
+  public ApplyReport verify(
+      DesiredState desired, SysctlStore store, RouteTable routes, KernelVersion kernel) {
     return verify(desired, store, routes, kernel, NO_JOURNAL);
   }
 
   /** Compares and reports the journaled originals alongside (the journal is only read). */
   public ApplyReport verify(
-      DesiredState desired, SysctlStore store, RouteTable routes, KernelVersion kernel, OriginalsJournal journal) {
+      DesiredState desired,
+      SysctlStore store,
+      RouteTable routes,
+      KernelVersion kernel,
+      OriginalsJournal journal) {
     Plan plan = planner.plan(desired, store, routes, kernel);
-    List<SettingResult> settings = plan.settings().stream()
-        .map(p -> new SettingResult(p.key(), p.desired(), journal.original(p.key()), p.current(),
-            status(p.action()), p.action() == PlanAction.WRITE
-                ? p.key() + ": is '" + p.current().orElse("") + "', desired '" + p.desired() + "'"
-                : p.message()))
-        .toList();
-    List<RouteResult> routeResults = plan.routes().stream()
-        .map(p -> TuningApplier.routeResult(p, journal,
-            p.route().map(Route::rtoMinMillis).orElse(OptionalInt.empty()), status(p.action()),
-            p.action() == PlanAction.WRITE
-                ? "route " + p.route().orElseThrow().id() + ": rto_min differs from "
-                    + p.rule().rtoMillis() + "ms"
-                : p.message()))
-        .toList();
+    List<SettingResult> settings =
+        plan.settings().stream()
+            .map(
+                p ->
+                    new SettingResult(
+                        p.key(),
+                        p.desired(),
+                        journal.original(p.key()),
+                        p.current(),
+                        status(p.action()),
+                        p.action() == PlanAction.WRITE
+                            ? p.key()
+                                + ": is '"
+                                + p.current().orElse("")
+                                + "', desired '"
+                                + p.desired()
+                                + "'"
+                            : p.message()))
+            .toList();
+    List<RouteResult> routeResults =
+        plan.routes().stream()
+            .map(
+                p ->
+                    TuningApplier.routeResult(
+                        p,
+                        journal,
+                        p.route().map(Route::rtoMinMillis).orElse(OptionalInt.empty()),
+                        status(p.action()),
+                        p.action() == PlanAction.WRITE
+                            ? "route "
+                                + p.route().orElseThrow().id()
+                                + ": rto_min differs from "
+                                + p.rule().rtoMillis()
+                                + "ms"
+                            : p.message()))
+            .toList();
     return new ApplyReport(settings, routeResults);
   }
 

@@ -2,7 +2,6 @@ package dev.tcptune.kernel.catalog;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Objects;
@@ -45,7 +44,9 @@ public record KernelVersion(int major, int minor, int patch) implements Comparab
     Matcher m = VERSION.matcher(osrelease);
     if (!m.find()) {
       throw new IllegalArgumentException(
-          "kernel version: '" + osrelease.strip() + "' is not of the form MAJOR.MINOR[.PATCH][-suffix]");
+          "kernel version: '"
+              + osrelease.strip()
+              + "' is not of the form MAJOR.MINOR[.PATCH][-suffix]");
     }
     int patch = m.group(3) == null ? 0 : Integer.parseInt(m.group(3));
     return new KernelVersion(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), patch);

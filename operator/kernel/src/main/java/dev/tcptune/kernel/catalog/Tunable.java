@@ -70,7 +70,14 @@ public record Tunable(
     Long number = parseLong(value);
     if (number == null) {
       return Optional.of(
-          key + ": '" + value + "' is not an integer (allowed: integer in " + min + ".." + max + ")");
+          key
+              + ": '"
+              + value
+              + "' is not an integer (allowed: integer in "
+              + min
+              + ".."
+              + max
+              + ")");
     }
     return checkBounds(String.valueOf(number), number);
   }
@@ -80,7 +87,8 @@ public record Tunable(
     Long low = parts.length == 2 ? parseLong(parts[0]) : null;
     Long high = parts.length == 2 ? parseLong(parts[1]) : null;
     if (low == null || high == null) {
-      return Optional.of(key + ": '" + value + "' is not allowed (allowed: " + allowedRange() + ")");
+      return Optional.of(
+          key + ": '" + value + "' is not allowed (allowed: " + allowedRange() + ")");
     }
     Optional<String> lowError = checkBounds("low port " + low, low);
     if (lowError.isPresent()) {
@@ -92,8 +100,16 @@ public record Tunable(
     }
     if (low > high) {
       return Optional.of(
-          key + ": '" + value + "' has LOW " + low + " above HIGH " + high + " (allowed: "
-              + allowedRange() + ")");
+          key
+              + ": '"
+              + value
+              + "' has LOW "
+              + low
+              + " above HIGH "
+              + high
+              + " (allowed: "
+              + allowedRange()
+              + ")");
     }
     return Optional.empty();
   }

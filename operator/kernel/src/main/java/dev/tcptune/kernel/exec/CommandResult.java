@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What a finished command left behind. Kept whole (argv included) so that an error message can
- * show exactly what was run and what the tool said, which is what an operator needs at 3 a.m.
+ * What a finished command left behind. Kept whole (argv included) so that an error message can show
+ * exactly what was run and what the tool said, which is what an operator needs at 3 a.m.
  *
  * @param argv the command as run
  * @param exitCode its exit code

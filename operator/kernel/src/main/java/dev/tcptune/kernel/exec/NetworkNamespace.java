@@ -1,8 +1,6 @@
 package dev.tcptune.kernel.exec;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,9 +15,9 @@ import java.util.regex.Pattern;
  * node's host namespace for a hostNetwork agent) or a named {@code ip netns} namespace (tests, the
  * CLI pointed at a namespace).
  *
- * <p>A named namespace is entered with {@code ip netns exec NAME ...}: files under {@code /proc/net}
- * and {@code /proc/sys/net} show the namespace of the process that opens them, so they are read by
- * a {@code cat} running inside the namespace.
+ * <p>A named namespace is entered with {@code ip netns exec NAME ...}: files under {@code
+ * /proc/net} and {@code /proc/sys/net} show the namespace of the process that opens them, so they
+ * are read by a {@code cat} running inside the namespace.
  */
 public final class NetworkNamespace {
 

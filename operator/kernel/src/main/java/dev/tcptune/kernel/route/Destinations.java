@@ -64,7 +64,9 @@ public final class Destinations {
       return canonical(family.anyCidr()).orElseThrow();
     }
     return canonical(destination)
-        .orElseThrow(() -> new IllegalArgumentException(
-            "route destination: '" + destination + "' is not an address or CIDR"));
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "route destination: '" + destination + "' is not an address or CIDR"));
   }
 }

@@ -52,8 +52,10 @@ public final class InMemoryRouteTable implements RouteTable {
     for (int i = 0; i < routes.size(); i++) {
       if (routes.get(i).id().equals(route.id())) {
         routes.set(i, routes.get(i).withRtoMin(rtoMinMillis));
-        changes.add(route.id() + " rto_min="
-            + (rtoMinMillis.isPresent() ? String.valueOf(rtoMinMillis.getAsInt()) : "none"));
+        changes.add(
+            route.id()
+                + " rto_min="
+                + (rtoMinMillis.isPresent() ? String.valueOf(rtoMinMillis.getAsInt()) : "none"));
         return;
       }
     }

@@ -29,8 +29,12 @@ public final class IpRouteTable implements RouteTable {
     List<Route> routes = new ArrayList<>();
     for (IpFamily family : IpFamily.values()) {
       // An explicit family: without it `ip route show table all` mixes IPv6 routes in.
-      CommandResult result = runner.run(namespace.wrap(
-          List.of("ip", family.ipFlag(), "-json", "route", "show", "table", "all"))).orThrow();
+      CommandResult result =
+          runner
+              .run(
+                  namespace.wrap(
+                      List.of("ip", family.ipFlag(), "-json", "route", "show", "table", "all")))
+              .orThrow();
       routes.addAll(RouteJsonParser.parse(result.stdout(), family));
     }
     return List.copyOf(routes);
@@ -39,8 +43,10 @@ public final class IpRouteTable implements RouteTable {
   @Override
   public void setRtoMin(Route route, OptionalInt rtoMinMillis) throws RouteChangeException {
     if (route.nhid().isEmpty() && route.dev().isEmpty() && route.gateway().isEmpty()) {
-      throw new RouteChangeException("route " + route.id()
-          + ": has neither device, gateway nor nexthop id; refusing to rebuild it");
+      throw new RouteChangeException(
+          "route "
+              + route.id()
+              + ": has neither device, gateway nor nexthop id; refusing to rebuild it");
     }
     List<String> argv = namespace.wrap(route.withRtoMin(rtoMinMillis).changeArgv());
     CommandResult result;
@@ -50,9 +56,15 @@ public final class IpRouteTable implements RouteTable {
       throw new RouteChangeException("route " + route.id() + ": " + e.getMessage(), e);
     }
     if (!result.succeeded()) {
-      throw new RouteChangeException("route " + route.id() + ": rto_min "
-          + (rtoMinMillis.isPresent() ? rtoMinMillis.getAsInt() + "ms" : "removal")
-          + " refused: " + String.join(" ", argv) + ": " + result.stderr().strip());
+      throw new RouteChangeException(
+          "route "
+              + route.id()
+              + ": rto_min "
+              + (rtoMinMillis.isPresent() ? rtoMinMillis.getAsInt() + "ms" : "removal")
+              + " refused: "
+              + String.join(" ", argv)
+              + ": "
+              + result.stderr().strip());
     }
   }
 }

@@ -15,7 +15,8 @@ import java.util.OptionalLong;
  * from the node's routing table when tcptune only meant to set {@code rto_min}.
  *
  * @param family INET or INET6
- * @param type route type as {@code ip} names it: {@code unicast}, {@code local}, {@code broadcast}...
+ * @param type route type as {@code ip} names it: {@code unicast}, {@code local}, {@code
+ *     broadcast}...
  * @param dst destination as {@code ip} prints it: {@code default}, {@code 10.0.0.0/24}, {@code ::1}
  * @param gateway {@code via}
  * @param dev output device
@@ -62,9 +63,22 @@ public record Route(
 
   /** A route with only the essential attributes; mostly for tests and fakes. */
   public static Route of(IpFamily family, String type, String dst, String dev, String table) {
-    return new Route(family, type, dst, Optional.empty(), Optional.ofNullable(dev), table,
-        Optional.empty(), Optional.empty(), Optional.empty(), OptionalLong.empty(),
-        Optional.empty(), OptionalLong.empty(), List.of(), Map.of(), OptionalInt.empty());
+    return new Route(
+        family,
+        type,
+        dst,
+        Optional.empty(),
+        Optional.ofNullable(dev),
+        table,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        OptionalLong.empty(),
+        Optional.empty(),
+        OptionalLong.empty(),
+        List.of(),
+        Map.of(),
+        OptionalInt.empty());
   }
 
   /** The destination as canonical CIDR: {@code default -> 0.0.0.0/0}, {@code ::1 -> .../128}. */
@@ -78,8 +92,8 @@ public record Route(
   }
 
   /**
-   * A stable identity for journals and status: {@code table/dstCidr/dev}, plus {@code /metric}
-   * when the route has one (IPv6 routes always do). For example {@code local/127.0.0.1/32/lo}.
+   * A stable identity for journals and status: {@code table/dstCidr/dev}, plus {@code /metric} when
+   * the route has one (IPv6 routes always do). For example {@code local/127.0.0.1/32/lo}.
    */
   public String id() {
     String base = table + "/" + dstCidr() + "/" + dev.orElse("-");
@@ -88,8 +102,22 @@ public record Route(
 
   /** This route with another {@code rto_min} (empty removes it). */
   public Route withRtoMin(OptionalInt millis) {
-    return new Route(family, type, dst, gateway, dev, table, protocol, scope, prefsrc, metric, pref,
-        nhid, flags, otherMetrics, millis);
+    return new Route(
+        family,
+        type,
+        dst,
+        gateway,
+        dev,
+        table,
+        protocol,
+        scope,
+        prefsrc,
+        metric,
+        pref,
+        nhid,
+        flags,
+        otherMetrics,
+        millis);
   }
 
   /**
@@ -98,7 +126,8 @@ public record Route(
    * @throws IllegalStateException for routes that cannot be rebuilt (none today)
    */
   public List<String> changeArgv() {
-    List<String> argv = new ArrayList<>(List.of("ip", family.ipFlag(), "route", "change", type, dst));
+    List<String> argv =
+        new ArrayList<>(List.of("ip", family.ipFlag(), "route", "change", type, dst));
     if (nhid.isPresent()) {
       argv.addAll(List.of("nhid", String.valueOf(nhid.getAsLong())));
     } else {
@@ -114,10 +143,11 @@ public record Route(
     if (flags.contains("onlink")) {
       argv.add("onlink");
     }
-    otherMetrics.forEach((name, value) -> {
-      argv.add(name);
-      argv.add(TIME_METRICS.contains(name) ? value + "ms" : value);
-    });
+    otherMetrics.forEach(
+        (name, value) -> {
+          argv.add(name);
+          argv.add(TIME_METRICS.contains(name) ? value + "ms" : value);
+        });
     rtoMinMillis.ifPresent(ms -> argv.addAll(List.of("rto_min", ms + "ms")));
     return List.copyOf(argv);
   }

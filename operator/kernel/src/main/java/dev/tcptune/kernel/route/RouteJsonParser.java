@@ -36,10 +36,12 @@ public final class RouteJsonParser {
     try {
       root = MAPPER.readTree(json);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("ip -json route: output is not JSON: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "ip -json route: output is not JSON: " + e.getMessage(), e);
     }
     if (!root.isArray()) {
-      throw new IllegalArgumentException("ip -json route: expected a JSON array, got " + root.getNodeType());
+      throw new IllegalArgumentException(
+          "ip -json route: expected a JSON array, got " + root.getNodeType());
     }
     List<Route> routes = new ArrayList<>();
     for (JsonNode node : root) {
@@ -67,8 +69,9 @@ public final class RouteJsonParser {
     return new Route(
         family,
         text(node, "type").orElse("unicast"),
-        text(node, "dst").orElseThrow(() -> new IllegalArgumentException(
-            "ip -json route: a route has no dst: " + node)),
+        text(node, "dst")
+            .orElseThrow(
+                () -> new IllegalArgumentException("ip -json route: a route has no dst: " + node)),
         text(node, "gateway"),
         text(node, "dev"),
         text(node, "table").orElse("main"),

@@ -6,9 +6,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * "Routes to this destination get this {@code rto_min}": the per-route RTO floor as a profile states
- * it. A rule matches existing routes (in any table), it never creates one; a rule that matches
- * nothing is an error, because a silently ignored latency setting is worse than a loud one.
+ * "Routes to this destination get this {@code rto_min}": the per-route RTO floor as a profile
+ * states it. A rule matches existing routes (in any table), it never creates one; a rule that
+ * matches nothing is an error, because a silently ignored latency setting is worse than a loud one.
  *
  * @param destination {@code default}, an address ({@code 127.0.0.1}) or a CIDR ({@code 10.0.0.0/8})
  * @param device restricts the match to routes through this device
@@ -37,12 +37,20 @@ public record RouteRule(String destination, Optional<String> device, int rtoMill
    */
   public Optional<String> validate() {
     if (!destination.equals("default") && Destinations.canonical(destination).isEmpty()) {
-      return Optional.of("route rule " + this.describe() + ": destination '" + destination
-          + "' is not allowed (allowed: 'default', an IPv4/IPv6 address or CIDR)");
+      return Optional.of(
+          "route rule "
+              + this.describe()
+              + ": destination '"
+              + destination
+              + "' is not allowed (allowed: 'default', an IPv4/IPv6 address or CIDR)");
     }
     if (device.isPresent() && !device.get().matches("[A-Za-z0-9_.@:-]{1,15}")) {
-      return Optional.of("route rule " + describe() + ": device '" + device.get()
-          + "' is not allowed (allowed: an interface name of 1..15 characters)");
+      return Optional.of(
+          "route rule "
+              + describe()
+              + ": device '"
+              + device.get()
+              + "' is not allowed (allowed: an interface name of 1..15 characters)");
     }
     return TunableCatalog.validateRouteRtoMin(rtoMillis)
         .map(error -> "route rule " + describe() + ": " + error);

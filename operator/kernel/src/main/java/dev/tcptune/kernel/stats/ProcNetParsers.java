@@ -40,8 +40,8 @@ public final class ProcNetParsers {
 
   /**
    * Parses {@code /proc/net/netstat} or {@code /proc/net/snmp}: pairs of lines, a header line
-   * {@code "TcpExt: SyncookiesSent ..."} and a value line {@code "TcpExt: 0 ..."}. Every section
-   * is kept (TcpExt, IpExt, Tcp, Udp...).
+   * {@code "TcpExt: SyncookiesSent ..."} and a value line {@code "TcpExt: 0 ..."}. Every section is
+   * kept (TcpExt, IpExt, Tcp, Udp...).
    */
   public static Map<String, Long> headerValuePairs(String text) {
     Map<String, Long> counters = new LinkedHashMap<>();
@@ -50,8 +50,14 @@ public final class ProcNetParsers {
       String[] names = lines[i].strip().split("\\s+");
       String[] values = lines[i + 1].strip().split("\\s+");
       if (names.length != values.length || !names[0].equals(values[0]) || !names[0].endsWith(":")) {
-        throw new IllegalArgumentException("netstat/snmp: lines " + (i + 1) + " and " + (i + 2)
-            + " are not a header/value pair: '" + lines[i] + "'");
+        throw new IllegalArgumentException(
+            "netstat/snmp: lines "
+                + (i + 1)
+                + " and "
+                + (i + 2)
+                + " are not a header/value pair: '"
+                + lines[i]
+                + "'");
       }
       String section = names[0].substring(0, names[0].length() - 1);
       for (int j = 1; j < names.length; j++) {
@@ -62,8 +68,8 @@ public final class ProcNetParsers {
   }
 
   /**
-   * Counts sockets per state in {@code /proc/net/tcp} or {@code tcp6} (the 4th column, hex).
-   * States not in {@link TcpState} are ignored; every listed state is present, zero or not.
+   * Counts sockets per state in {@code /proc/net/tcp} or {@code tcp6} (the 4th column, hex). States
+   * not in {@link TcpState} are ignored; every listed state is present, zero or not.
    */
   public static Map<TcpState, Long> tcpStates(String text) {
     Map<TcpState, Long> counts = emptyStates();
@@ -87,9 +93,7 @@ public final class ProcNetParsers {
     return counts;
   }
 
-  /**
-   * Parses {@code ss -ltn} (with or without the header line, with or without a Process column).
-   */
+  /** Parses {@code ss -ltn} (with or without the header line, with or without a Process column). */
   public static List<Listener> ssListeners(String text) {
     List<Listener> listeners = new ArrayList<>();
     for (String line : text.split("\n")) {
@@ -101,10 +105,16 @@ public final class ProcNetParsers {
       int colon = local.lastIndexOf(':');
       String address = local.substring(0, colon);
       if (address.startsWith("[") && address.contains("]")) {
-        address = address.substring(1, address.indexOf(']')) + address.substring(address.indexOf(']') + 1);
+        address =
+            address.substring(1, address.indexOf(']'))
+                + address.substring(address.indexOf(']') + 1);
       }
-      listeners.add(new Listener(address, Integer.parseInt(local.substring(colon + 1)),
-          parseLong(fields[1], line), parseLong(fields[2], line)));
+      listeners.add(
+          new Listener(
+              address,
+              Integer.parseInt(local.substring(colon + 1)),
+              parseLong(fields[1], line),
+              parseLong(fields[2], line)));
     }
     return List.copyOf(listeners);
   }
@@ -113,7 +123,8 @@ public final class ProcNetParsers {
     try {
       return Long.parseLong(word);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("'" + word + "' is not a number in line '" + line.strip() + "'", e);
+      throw new IllegalArgumentException(
+          "'" + word + "' is not a number in line '" + line.strip() + "'", e);
     }
   }
 }

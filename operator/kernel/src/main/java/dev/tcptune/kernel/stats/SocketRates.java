@@ -19,7 +19,10 @@ import java.util.Set;
  * @param resets keys whose counter went backwards
  */
 public record SocketRates(
-    Duration interval, Map<String, Long> deltas, Map<String, Double> perSecond, Set<String> resets) {
+    Duration interval,
+    Map<String, Long> deltas,
+    Map<String, Double> perSecond,
+    Set<String> resets) {
 
   private static final Set<String> GAUGES =
       Set.of("Tcp.CurrEstab", "Tcp.RtoAlgorithm", "Tcp.RtoMin", "Tcp.RtoMax", "Tcp.MaxConn");
@@ -37,19 +40,22 @@ public record SocketRates(
     Map<String, Long> deltas = new LinkedHashMap<>();
     Map<String, Double> rates = new LinkedHashMap<>();
     Set<String> resets = new LinkedHashSet<>();
-    later.counters().forEach((key, value) -> {
-      Long before = earlier.counters().get(key);
-      if (before == null || isGauge(key)) {
-        return;
-      }
-      long delta = value - before;
-      if (delta < 0) {
-        resets.add(key);
-        delta = value;
-      }
-      deltas.put(key, delta);
-      rates.put(key, seconds > 0 ? delta / seconds : 0.0);
-    });
+    later
+        .counters()
+        .forEach(
+            (key, value) -> {
+              Long before = earlier.counters().get(key);
+              if (before == null || isGauge(key)) {
+                return;
+              }
+              long delta = value - before;
+              if (delta < 0) {
+                resets.add(key);
+                delta = value;
+              }
+              deltas.put(key, delta);
+              rates.put(key, seconds > 0 ? delta / seconds : 0.0);
+            });
     return new SocketRates(interval, deltas, rates, resets);
   }
 

@@ -18,7 +18,8 @@ import java.util.OptionalLong;
  *     sockstat.*}, {@code sockstat6.*}
  * @param states sockets per state in tcp + tcp6
  */
-public record SocketSnapshot(Instant takenAt, Map<String, Long> counters, Map<TcpState, Long> states) {
+public record SocketSnapshot(
+    Instant takenAt, Map<String, Long> counters, Map<TcpState, Long> states) {
 
   public SocketSnapshot {
     Objects.requireNonNull(takenAt, "takenAt");

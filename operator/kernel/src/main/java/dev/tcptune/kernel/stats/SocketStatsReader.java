@@ -33,11 +33,15 @@ public final class SocketStatsReader {
     Map<String, Long> counters = new LinkedHashMap<>();
     read("/proc/net/netstat").ifPresent(t -> counters.putAll(ProcNetParsers.headerValuePairs(t)));
     read("/proc/net/snmp").ifPresent(t -> counters.putAll(ProcNetParsers.headerValuePairs(t)));
-    read("/proc/net/sockstat").ifPresent(t -> counters.putAll(ProcNetParsers.sockstat(t, "sockstat")));
-    read("/proc/net/sockstat6").ifPresent(t -> counters.putAll(ProcNetParsers.sockstat(t, "sockstat6")));
+    read("/proc/net/sockstat")
+        .ifPresent(t -> counters.putAll(ProcNetParsers.sockstat(t, "sockstat")));
+    read("/proc/net/sockstat6")
+        .ifPresent(t -> counters.putAll(ProcNetParsers.sockstat(t, "sockstat6")));
     Map<TcpState, Long> states = new HashMap<>(ProcNetParsers.emptyStates());
     for (String file : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-      read(file).ifPresent(t -> ProcNetParsers.tcpStates(t).forEach((s, n) -> states.merge(s, n, Long::sum)));
+      read(file)
+          .ifPresent(
+              t -> ProcNetParsers.tcpStates(t).forEach((s, n) -> states.merge(s, n, Long::sum)));
     }
     return new SocketSnapshot(takenAt, counters, states);
   }

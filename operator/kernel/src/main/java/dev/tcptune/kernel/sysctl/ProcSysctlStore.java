@@ -84,8 +84,12 @@ public final class ProcSysctlStore implements SysctlStore {
   private static void writeFile(String key, String value, Path path) throws SysctlWriteException {
     try {
       // No CREATE: a missing key must fail, not become a new file.
-      Files.writeString(path, value + "\n", StandardCharsets.UTF_8,
-          StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+      Files.writeString(
+          path,
+          value + "\n",
+          StandardCharsets.UTF_8,
+          StandardOpenOption.WRITE,
+          StandardOpenOption.TRUNCATE_EXISTING);
     } catch (NoSuchFileException e) {
       throw new SysctlWriteException(key, value, "the key does not exist on this kernel");
     } catch (IOException e) {

@@ -27,7 +27,9 @@ public final class SysctlValues {
   public static String procPath(String key) {
     if (key == null || !KEY.matcher(key).matches()) {
       throw new IllegalArgumentException(
-          "sysctl key: '" + key + "' is not allowed (allowed: dotted lowercase names such as"
+          "sysctl key: '"
+              + key
+              + "' is not allowed (allowed: dotted lowercase names such as"
               + " net.core.somaxconn)");
     }
     return key.replace('.', '/');

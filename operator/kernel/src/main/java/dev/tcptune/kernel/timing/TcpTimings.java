@@ -38,10 +38,13 @@ public record TcpTimings(
 
   /** The kernel's initial RTO for SYN and SYN+ACK. */
   public static final Duration INITIAL_RTO = Duration.ofSeconds(1);
+
   /** The kernel's RTO ceiling. */
   public static final Duration RTO_MAX = Duration.ofSeconds(120);
+
   /** The kernel's default RTO floor. */
   public static final Duration RTO_MIN_DEFAULT = Duration.ofMillis(200);
+
   /** TIME_WAIT length (fixed in the kernel). */
   public static final Duration TIME_WAIT = Duration.ofSeconds(60);
 
@@ -61,9 +64,10 @@ public record TcpTimings(
     int retries2 = (int) number(effective, TunableCatalog.TCP_RETRIES2);
     int orphan = (int) number(effective, TunableCatalog.TCP_ORPHAN_RETRIES);
     long finTimeout = number(effective, TunableCatalog.TCP_FIN_TIMEOUT);
-    Duration floor = routeRtoMinMillis.isPresent()
-        ? Duration.ofMillis(routeRtoMinMillis.getAsInt())
-        : Duration.ofNanos(number(effective, TunableCatalog.TCP_RTO_MIN_US) * 1000);
+    Duration floor =
+        routeRtoMinMillis.isPresent()
+            ? Duration.ofMillis(routeRtoMinMillis.getAsInt())
+            : Duration.ofNanos(number(effective, TunableCatalog.TCP_RTO_MIN_US) * 1000);
     String[] ports = value(effective, TunableCatalog.IP_LOCAL_PORT_RANGE).split(" ");
     long portCount = Long.parseLong(ports[1]) - Long.parseLong(ports[0]) + 1;
     int orphanEffective = orphan == 0 ? 8 : orphan;

@@ -9,7 +9,9 @@ import dev.tcptune.kernel.route.Route;
 import dev.tcptune.kernel.sysctl.InMemorySysctlStore;
 import java.util.List;
 
-/** A fresh namespace in memory: every catalog key at its default, a loopback and a default route. */
+/**
+ * A fresh namespace in memory: every catalog key at its default, a loopback and a default route.
+ */
 final class ApplyFixtures {
 
   static final KernelVersion KERNEL = KernelVersion.of(6, 18, 44);

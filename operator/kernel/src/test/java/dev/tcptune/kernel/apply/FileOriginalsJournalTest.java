@@ -23,11 +23,14 @@ class FileOriginalsJournalTest {
     journal.recordRoute("main/0.0.0.0/0/eth0", OptionalInt.of(50));
 
     FileOriginalsJournal reopened = new FileOriginalsJournal(file);
-    assertThat(reopened.originals()).containsExactly(
-        java.util.Map.entry("net.core.somaxconn", "4096"),
-        java.util.Map.entry("net.ipv4.ip_local_port_range", "32768 60999"));
-    assertThat(reopened.routeOriginal("local/127.0.0.1/32/lo").orElseThrow().rtoMinMillis()).isEmpty();
-    assertThat(reopened.routeOriginal("main/0.0.0.0/0/eth0").orElseThrow().rtoMinMillis()).hasValue(50);
+    assertThat(reopened.originals())
+        .containsExactly(
+            java.util.Map.entry("net.core.somaxconn", "4096"),
+            java.util.Map.entry("net.ipv4.ip_local_port_range", "32768 60999"));
+    assertThat(reopened.routeOriginal("local/127.0.0.1/32/lo").orElseThrow().rtoMinMillis())
+        .isEmpty();
+    assertThat(reopened.routeOriginal("main/0.0.0.0/0/eth0").orElseThrow().rtoMinMillis())
+        .hasValue(50);
 
     reopened.forget("net.core.somaxconn");
     reopened.forgetRoute("main/0.0.0.0/0/eth0");

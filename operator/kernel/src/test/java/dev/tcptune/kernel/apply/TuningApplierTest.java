@@ -44,15 +44,20 @@ class TuningApplierTest {
     assertThat(plan.valid()).isFalse();
     assertThat(plan.errors()).hasSize(4);
     assertThat(String.join("\n", plan.errors()))
-        .contains("tcp_fin_timeout: 1 is below the allowed range 5..300", "removed in Linux 4.12",
-            "net.ipv4.nonsense", "5000 ms");
+        .contains(
+            "tcp_fin_timeout: 1 is below the allowed range 5..300",
+            "removed in Linux 4.12",
+            "net.ipv4.nonsense",
+            "5000 ms");
     ApplyReport report = new TuningApplier(store, routes).apply(plan, journal);
     assertThat(store.writes()).isEmpty();
     assertThat(routes.changes()).isEmpty();
     assertThat(journal.originals()).isEmpty();
     assertThat(report.fullyApplied()).isFalse();
-    assertThat(report.setting("net.core.somaxconn").orElseThrow().status()).isEqualTo(SettingStatus.INVALID);
-    assertThat(report.setting("net.ipv4.tcp_fin_timeout").orElseThrow().message()).contains("5..300");
+    assertThat(report.setting("net.core.somaxconn").orElseThrow().status())
+        .isEqualTo(SettingStatus.INVALID);
+    assertThat(report.setting("net.ipv4.tcp_fin_timeout").orElseThrow().message())
+        .contains("5..300");
   }
 
   @Test
@@ -64,19 +69,26 @@ class TuningApplierTest {
     s.put("net.ipv4.tcp_keepalive_time", "600");
     s.put("net.core.somaxconn", "8192");
     s.put("net.ipv4.ip_local_port_range", "10000   65000");
-    ApplyReport report = applyOnce(desired(s, RouteRule.to("127.0.0.1", 20), RouteRule.to("10.9.9.0/24", 20)));
+    ApplyReport report =
+        applyOnce(desired(s, RouteRule.to("127.0.0.1", 20), RouteRule.to("10.9.9.0/24", 20)));
 
-    assertThat(report.settings()).extracting(SettingResult::key, SettingResult::status).containsExactly(
-        org.assertj.core.groups.Tuple.tuple("net.ipv4.tcp_rto_min_us", SettingStatus.UNSUPPORTED),
-        org.assertj.core.groups.Tuple.tuple("net.ipv4.tcp_keepalive_time", SettingStatus.FAILED),
-        org.assertj.core.groups.Tuple.tuple("net.core.somaxconn", SettingStatus.APPLIED),
-        org.assertj.core.groups.Tuple.tuple("net.ipv4.ip_local_port_range", SettingStatus.APPLIED));
+    assertThat(report.settings())
+        .extracting(SettingResult::key, SettingResult::status)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                "net.ipv4.tcp_rto_min_us", SettingStatus.UNSUPPORTED),
+            org.assertj.core.groups.Tuple.tuple(
+                "net.ipv4.tcp_keepalive_time", SettingStatus.FAILED),
+            org.assertj.core.groups.Tuple.tuple("net.core.somaxconn", SettingStatus.APPLIED),
+            org.assertj.core.groups.Tuple.tuple(
+                "net.ipv4.ip_local_port_range", SettingStatus.APPLIED));
     assertThat(report.setting("net.ipv4.tcp_rto_min_us").orElseThrow().message()).contains("6.11");
     assertThat(report.setting("net.ipv4.tcp_keepalive_time").orElseThrow().message())
         .contains("net.ipv4.tcp_keepalive_time", "'600'", "Invalid argument");
     assertThat(store.read("net.core.somaxconn")).hasValue("8192");
     assertThat(store.read("net.ipv4.ip_local_port_range")).hasValue("10000 65000");
-    assertThat(report.routes()).extracting(RouteResult::status)
+    assertThat(report.routes())
+        .extracting(RouteResult::status)
         .containsExactly(SettingStatus.APPLIED, SettingStatus.UNSUPPORTED);
     assertThat(report.routes().get(1).message()).contains("10.9.9.0/24", "no route matches");
     assertThat(routes.changes()).containsExactly("local/127.0.0.1/32/lo rto_min=20");
@@ -86,29 +98,32 @@ class TuningApplierTest {
   @Test
   void originalsAreRecordedBeforeTheFirstWriteAndNeverOverwritten() {
     List<String> events = new ArrayList<>();
-    OriginalsJournal spy = new InMemoryOriginalsJournal() {
-      @Override
-      public void record(String key, String originalValue) {
-        events.add("record " + key + "=" + originalValue);
-        super.record(key, originalValue);
-      }
-    };
-    SysctlStore logging = new SysctlStore() {
-      @Override
-      public Optional<String> read(String key) {
-        return store.read(key);
-      }
+    OriginalsJournal spy =
+        new InMemoryOriginalsJournal() {
+          @Override
+          public void record(String key, String originalValue) {
+            events.add("record " + key + "=" + originalValue);
+            super.record(key, originalValue);
+          }
+        };
+    SysctlStore logging =
+        new SysctlStore() {
+          @Override
+          public Optional<String> read(String key) {
+            return store.read(key);
+          }
 
-      @Override
-      public void write(String key, String value) throws SysctlWriteException {
-        events.add("write " + key + "=" + value);
-        store.write(key, value);
-      }
-    };
+          @Override
+          public void write(String key, String value) throws SysctlWriteException {
+            events.add("write " + key + "=" + value);
+            store.write(key, value);
+          }
+        };
     DesiredState first = desired(Map.of("net.core.somaxconn", "8192"));
     TuningApplier applier = new TuningApplier(logging, routes);
     applier.apply(planner.plan(first, logging, routes, KERNEL), spy);
-    assertThat(events).containsExactly("record net.core.somaxconn=4096", "write net.core.somaxconn=8192");
+    assertThat(events)
+        .containsExactly("record net.core.somaxconn=4096", "write net.core.somaxconn=8192");
 
     DesiredState second = desired(Map.of("net.core.somaxconn", "16384"));
     ApplyReport report = applier.apply(planner.plan(second, logging, routes, KERNEL), spy);
@@ -123,33 +138,37 @@ class TuningApplierTest {
 
   @Test
   void journalFailurePreventsTheWrite() {
-    OriginalsJournal broken = new InMemoryOriginalsJournal() {
-      @Override
-      public void record(String key, String originalValue) {
-        throw new IllegalStateException("status patch rejected");
-      }
-    };
+    OriginalsJournal broken =
+        new InMemoryOriginalsJournal() {
+          @Override
+          public void record(String key, String originalValue) {
+            throw new IllegalStateException("status patch rejected");
+          }
+        };
     Plan plan = planner.plan(desired(Map.of("net.core.somaxconn", "8192")), store, routes, KERNEL);
     ApplyReport report = new TuningApplier(store, routes).apply(plan, broken);
     assertThat(report.settings().get(0).status()).isEqualTo(SettingStatus.FAILED);
-    assertThat(report.settings().get(0).message()).contains("could not be recorded", "status patch rejected");
+    assertThat(report.settings().get(0).message())
+        .contains("could not be recorded", "status patch rejected");
     assertThat(store.writes()).isEmpty();
   }
 
   @Test
   void readBackMismatchIsAFailure() {
-    SysctlStore clamping = new SysctlStore() {
-      @Override
-      public Optional<String> read(String key) {
-        return store.read(key);
-      }
+    SysctlStore clamping =
+        new SysctlStore() {
+          @Override
+          public Optional<String> read(String key) {
+            return store.read(key);
+          }
 
-      @Override
-      public void write(String key, String value) throws SysctlWriteException {
-        store.write(key, "4096");
-      }
-    };
-    Plan plan = planner.plan(desired(Map.of("net.core.somaxconn", "8192")), clamping, routes, KERNEL);
+          @Override
+          public void write(String key, String value) throws SysctlWriteException {
+            store.write(key, "4096");
+          }
+        };
+    Plan plan =
+        planner.plan(desired(Map.of("net.core.somaxconn", "8192")), clamping, routes, KERNEL);
     ApplyReport report = new TuningApplier(clamping, routes).apply(plan, journal);
     assertThat(report.settings().get(0).status()).isEqualTo(SettingStatus.FAILED);
     assertThat(report.settings().get(0).message()).contains("read back '4096'");
@@ -158,13 +177,15 @@ class TuningApplierTest {
   @Test
   void refusedRouteChangeIsReportedAndOthersApply() {
     routes.refuseChanges("local/127.0.0.1/32/lo", "RTNETLINK answers: Operation not permitted");
-    ApplyReport report = applyOnce(desired(Map.of(), RouteRule.to("127.0.0.1", 20), RouteRule.to("default", 30)));
-    assertThat(report.routes()).extracting(RouteResult::status)
+    ApplyReport report =
+        applyOnce(desired(Map.of(), RouteRule.to("127.0.0.1", 20), RouteRule.to("default", 30)));
+    assertThat(report.routes())
+        .extracting(RouteResult::status)
         .containsExactly(SettingStatus.FAILED, SettingStatus.APPLIED);
     assertThat(report.routes().get(0).message()).contains("Operation not permitted");
     Route def = routes.routes().stream().filter(Route::isDefault).findFirst().orElseThrow();
     assertThat(def.rtoMinMillis()).isEqualTo(OptionalInt.of(30));
-    assertThat(journal.routeOriginal("main/0.0.0.0/0/eth0")).hasValue(
-        new RouteOriginal("main/0.0.0.0/0/eth0", OptionalInt.empty()));
+    assertThat(journal.routeOriginal("main/0.0.0.0/0/eth0"))
+        .hasValue(new RouteOriginal("main/0.0.0.0/0/eth0", OptionalInt.empty()));
   }
 }

@@ -16,9 +16,10 @@ class TuningRestorerVerifierTest {
   private final InMemorySysctlStore store = ApplyFixtures.defaults();
   private final InMemoryRouteTable routes = ApplyFixtures.routes();
   private final InMemoryOriginalsJournal journal = new InMemoryOriginalsJournal();
-  private final DesiredState desired = new DesiredState(
-      Map.of("net.core.somaxconn", "8192", "net.ipv4.tcp_fin_timeout", "30"),
-      List.of(RouteRule.to("127.0.0.1", 20)));
+  private final DesiredState desired =
+      new DesiredState(
+          Map.of("net.core.somaxconn", "8192", "net.ipv4.tcp_fin_timeout", "30"),
+          List.of(RouteRule.to("127.0.0.1", 20)));
 
   private void apply() {
     Plan plan = new TuningPlanner().plan(desired, store, routes, KERNEL);
@@ -32,7 +33,9 @@ class TuningRestorerVerifierTest {
     assertThat(store.snapshot()).isNotEqualTo(before);
     ApplyReport report = new TuningRestorer().restore(journal, store, routes);
     assertThat(report.fullyApplied()).isTrue();
-    assertThat(report.settings()).extracting(SettingResult::status).containsOnly(SettingStatus.APPLIED);
+    assertThat(report.settings())
+        .extracting(SettingResult::status)
+        .containsOnly(SettingStatus.APPLIED);
     assertThat(store.snapshot()).isEqualTo(before);
     assertThat(routes.routes().get(0).rtoMinMillis()).isEmpty();
     assertThat(journal.originals()).isEmpty();
@@ -44,8 +47,10 @@ class TuningRestorerVerifierTest {
     apply();
     store.refuseWrites("net.core.somaxconn", "Operation not permitted");
     ApplyReport report = new TuningRestorer().restore(journal, store, routes);
-    assertThat(report.setting("net.core.somaxconn").orElseThrow().status()).isEqualTo(SettingStatus.FAILED);
-    assertThat(report.setting("net.ipv4.tcp_fin_timeout").orElseThrow().status()).isEqualTo(SettingStatus.APPLIED);
+    assertThat(report.setting("net.core.somaxconn").orElseThrow().status())
+        .isEqualTo(SettingStatus.FAILED);
+    assertThat(report.setting("net.ipv4.tcp_fin_timeout").orElseThrow().status())
+        .isEqualTo(SettingStatus.APPLIED);
     assertThat(journal.originals()).containsOnlyKeys("net.core.somaxconn");
   }
 
@@ -69,10 +74,17 @@ class TuningRestorerVerifierTest {
     assertThat(somax.actual()).hasValue("1024");
     assertThat(somax.original()).hasValue("4096");
     assertThat(somax.message()).contains("'1024'", "'8192'");
-    assertThat(report.setting("net.ipv4.tcp_fin_timeout").orElseThrow().status()).isEqualTo(SettingStatus.IN_SYNC);
+    assertThat(report.setting("net.ipv4.tcp_fin_timeout").orElseThrow().status())
+        .isEqualTo(SettingStatus.IN_SYNC);
     assertThat(report.routes().get(0).status()).isEqualTo(SettingStatus.DRIFTED);
     assertThat(report.drifted()).isTrue();
     assertThat(store.writes()).hasSize(2);
-    assertThat(new TuningVerifier().verify(desired, store, routes, KERNEL).settings().get(0).original()).isEmpty();
+    assertThat(
+            new TuningVerifier()
+                .verify(desired, store, routes, KERNEL)
+                .settings()
+                .get(0)
+                .original())
+        .isEmpty();
   }
 }

@@ -22,8 +22,10 @@ class ExecAndSysctlTest {
         .containsExactly("ip", "netns", "exec", "tcpt-ab_1", "ss", "-ltn");
     assertThat(NetworkNamespace.current().wrap(List.of("ss"))).containsExactly("ss");
     for (String bad : List.of("../etc", "a b", "", "x;rm", ".hidden", "a/b")) {
-      assertThatThrownBy(() -> NetworkNamespace.named(bad)).as(bad)
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("allowed");
+      assertThatThrownBy(() -> NetworkNamespace.named(bad))
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("allowed");
     }
   }
 
@@ -34,9 +36,11 @@ class ExecAndSysctlTest {
     assertThat(cat.stdout()).isEqualTo("hello");
     CommandResult failing = runner.run(List.of("ls", "/nonexistent-tcptune"));
     assertThat(failing.exitCode()).isNotZero();
-    assertThatThrownBy(failing::orThrow).hasMessageContaining("ls /nonexistent-tcptune")
+    assertThatThrownBy(failing::orThrow)
+        .hasMessageContaining("ls /nonexistent-tcptune")
         .hasMessageContaining("No such file");
-    assertThatThrownBy(() -> runner.run(List.of("no-such-binary-tcptune"))).isInstanceOf(CommandFailedException.class);
+    assertThatThrownBy(() -> runner.run(List.of("no-such-binary-tcptune")))
+        .isInstanceOf(CommandFailedException.class);
   }
 
   @Test
@@ -54,10 +58,13 @@ class ExecAndSysctlTest {
     assertThat(store.read("net.ipv4.tcp_nothing")).isEmpty();
     store.write("net.ipv4.ip_local_port_range", "1024  65535");
     assertThat(store.read("net.ipv4.ip_local_port_range")).hasValue("1024 65535");
-    assertThatThrownBy(() -> store.write("net.ipv4.tcp_nothing", "1")).isInstanceOf(SysctlWriteException.class)
-        .hasMessageContaining("net.ipv4.tcp_nothing").hasMessageContaining("'1'")
+    assertThatThrownBy(() -> store.write("net.ipv4.tcp_nothing", "1"))
+        .isInstanceOf(SysctlWriteException.class)
+        .hasMessageContaining("net.ipv4.tcp_nothing")
+        .hasMessageContaining("'1'")
         .hasMessageContaining("does not exist");
     assertThat(root.resolve("net/ipv4/tcp_nothing")).doesNotExist();
-    assertThatThrownBy(() -> store.read("../../etc/passwd")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.read("../../etc/passwd"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -25,7 +25,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Per-route rto_min on a veth route and on the namespace's loopback route, seen by live sockets. */
+/**
+ * Per-route rto_min on a veth route and on the namespace's loopback route, seen by live sockets.
+ */
 @Tag("kernel")
 class RouteKernelTest {
 
@@ -38,7 +40,9 @@ class RouteKernelTest {
   }
 
   private Route route(String id) {
-    return table().routes().stream().filter(r -> r.id().equals(id)).findFirst()
+    return table().routes().stream()
+        .filter(r -> r.id().equals(id))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no route " + id + " in " + table().routes()));
   }
 
@@ -46,8 +50,21 @@ class RouteKernelTest {
   void rtoMinOnAVethRouteKeepsEveryOtherAttribute() throws Exception {
     int octet = ThreadLocalRandom.current().nextInt(1, 250);
     String dev = netns.addVeth("10.213." + octet + ".2/30");
-    netns.exec("ip", "route", "add", "10.213.250.0/24", "via", "10.213." + octet + ".1", "dev", dev,
-        "proto", "static", "metric", "50", "mtu", "1400");
+    netns.exec(
+        "ip",
+        "route",
+        "add",
+        "10.213.250.0/24",
+        "via",
+        "10.213." + octet + ".1",
+        "dev",
+        dev,
+        "proto",
+        "static",
+        "metric",
+        "50",
+        "mtu",
+        "1400");
     String id = "main/10.213.250.0/24/" + dev + "/50";
     Route before = route(id);
     assertThat(before.rtoMinMillis()).isEmpty();
@@ -55,7 +72,8 @@ class RouteKernelTest {
     table().setRtoMin(before, OptionalInt.of(50));
     Route after = route(id);
     assertThat(after).isEqualTo(before.withRtoMin(OptionalInt.of(50)));
-    assertThat(netns.exec("ip", "route", "show", "10.213.250.0/24").stdout()).contains("rto_min lock 50ms", "mtu 1400");
+    assertThat(netns.exec("ip", "route", "show", "10.213.250.0/24").stdout())
+        .contains("rto_min lock 50ms", "mtu 1400");
 
     table().setRtoMin(after, OptionalInt.empty());
     assertThat(route(id)).isEqualTo(before);
@@ -70,14 +88,18 @@ class RouteKernelTest {
     assertThat(rtoBefore).isGreaterThanOrEqualTo(200.0);
 
     InMemoryOriginalsJournal journal = new InMemoryOriginalsJournal();
-    DesiredState desired = new DesiredState(Map.of(), List.of(new RouteRule("127.0.0.1", Optional.of("lo"), 20)));
+    DesiredState desired =
+        new DesiredState(Map.of(), List.of(new RouteRule("127.0.0.1", Optional.of("lo"), 20)));
     var store = ProcSysctlStore.forNamespace(netns.namespace(), netns.runner());
     var plan = new TuningPlanner().plan(desired, store, table(), KernelVersion.running());
     ApplyReport report = new TuningApplier(store, table()).apply(plan, journal);
-    assertThat(report.routes()).singleElement().satisfies(r -> {
-      assertThat(r.status()).as(r.message()).isEqualTo(SettingStatus.APPLIED);
-      assertThat(r.routeId()).hasValue(loId);
-    });
+    assertThat(report.routes())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.status()).as(r.message()).isEqualTo(SettingStatus.APPLIED);
+              assertThat(r.routeId()).hasValue(loId);
+            });
     assertThat(route(loId).rtoMinMillis()).isEqualTo(OptionalInt.of(20));
 
     int portAfter = portBefore + 1000;
@@ -93,11 +115,30 @@ class RouteKernelTest {
 
   /** The {@code rto:} of the established connection on {@code port}, from {@code ss -tin}. */
   private double rtoOf(int port) {
-    return Poll.until(Duration.ofSeconds(30), "an established connection on port " + port, () -> {
-      String out = netns.runner().run(netns.namespace().wrap(List.of("ss", "-tin", "state", "established",
-          "(", "sport", "=", ":" + port, ")"))).stdout();
-      Matcher m = RTO.matcher(out);
-      return m.find() ? Optional.of(Double.parseDouble(m.group(1))) : Optional.empty();
-    });
+    return Poll.until(
+        Duration.ofSeconds(30),
+        "an established connection on port " + port,
+        () -> {
+          String out =
+              netns
+                  .runner()
+                  .run(
+                      netns
+                          .namespace()
+                          .wrap(
+                              List.of(
+                                  "ss",
+                                  "-tin",
+                                  "state",
+                                  "established",
+                                  "(",
+                                  "sport",
+                                  "=",
+                                  ":" + port,
+                                  ")")))
+                  .stdout();
+          Matcher m = RTO.matcher(out);
+          return m.find() ? Optional.of(Double.parseDouble(m.group(1))) : Optional.empty();
+        });
   }
 }

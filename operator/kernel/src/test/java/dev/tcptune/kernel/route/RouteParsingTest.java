@@ -12,8 +12,10 @@ import org.junit.jupiter.api.Test;
 /** {@code ip -json route} output captured in a namespace with a veth and rto_min set. */
 class RouteParsingTest {
 
-  private final List<Route> v4 = RouteJsonParser.parse(text("route/netns-ipv4.json"), IpFamily.INET);
-  private final List<Route> v6 = RouteJsonParser.parse(text("route/netns-ipv6.json"), IpFamily.INET6);
+  private final List<Route> v4 =
+      RouteJsonParser.parse(text("route/netns-ipv4.json"), IpFamily.INET);
+  private final List<Route> v6 =
+      RouteJsonParser.parse(text("route/netns-ipv6.json"), IpFamily.INET6);
 
   private Route byId(List<Route> routes, String id) {
     return routes.stream().filter(r -> r.id().equals(id)).findFirst().orElseThrow();
@@ -54,16 +56,47 @@ class RouteParsingTest {
   @Test
   void changeArgvRebuildsEveryAttribute() {
     Route lo = byId(v4, "local/127.0.0.1/32/lo");
-    assertThat(lo.withRtoMin(OptionalInt.of(30)).changeArgv()).containsExactly("ip", "-4", "route",
-        "change", "local", "127.0.0.1", "dev", "lo", "table", "local", "proto", "kernel", "scope",
-        "host", "src", "127.0.0.1", "rto_min", "30ms");
+    assertThat(lo.withRtoMin(OptionalInt.of(30)).changeArgv())
+        .containsExactly(
+            "ip",
+            "-4",
+            "route",
+            "change",
+            "local",
+            "127.0.0.1",
+            "dev",
+            "lo",
+            "table",
+            "local",
+            "proto",
+            "kernel",
+            "scope",
+            "host",
+            "src",
+            "127.0.0.1",
+            "rto_min",
+            "30ms");
     Route def = byId(v4, "main/0.0.0.0/0/tcpt-pv1");
-    assertThat(def.withRtoMin(OptionalInt.empty()).changeArgv()).containsExactly("ip", "-4", "route",
-        "change", "unicast", "default", "via", "10.213.9.1", "dev", "tcpt-pv1", "table", "main",
-        "mtu", "1400");
+    assertThat(def.withRtoMin(OptionalInt.empty()).changeArgv())
+        .containsExactly(
+            "ip",
+            "-4",
+            "route",
+            "change",
+            "unicast",
+            "default",
+            "via",
+            "10.213.9.1",
+            "dev",
+            "tcpt-pv1",
+            "table",
+            "main",
+            "mtu",
+            "1400");
     Route loV6 = byId(v6, "local/0:0:0:0:0:0:0:1/128/lo/0");
-    assertThat(loV6.withRtoMin(OptionalInt.of(5)).changeArgv()).containsSequence("metric", "0", "pref",
-        "medium", "rto_min", "5ms").startsWith("ip", "-6");
+    assertThat(loV6.withRtoMin(OptionalInt.of(5)).changeArgv())
+        .containsSequence("metric", "0", "pref", "medium", "rto_min", "5ms")
+        .startsWith("ip", "-6");
   }
 
   @Test
@@ -76,16 +109,32 @@ class RouteParsingTest {
     assertThat(RouteRule.to("127.0.0.0/8", 20).matches(lo)).isFalse();
     Route broadcast = byId(v4, "local/127.255.255.255/32/lo");
     assertThat(RouteRule.to("127.255.255.255", 20).matches(broadcast)).isFalse();
-    assertThat(RouteRule.to("::1", 20).matches(byId(v6, "local/0:0:0:0:0:0:0:1/128/lo/0"))).isTrue();
-    assertThat(RouteRule.to("0:0::1/128", 20).matches(byId(v6, "local/0:0:0:0:0:0:0:1/128/lo/0"))).isTrue();
+    assertThat(RouteRule.to("::1", 20).matches(byId(v6, "local/0:0:0:0:0:0:0:1/128/lo/0")))
+        .isTrue();
+    assertThat(RouteRule.to("0:0::1/128", 20).matches(byId(v6, "local/0:0:0:0:0:0:0:1/128/lo/0")))
+        .isTrue();
   }
 
   @Test
   void defaultMatchesBothFamiliesExplicitCidrOnlyOne() {
     Route def4 = byId(v4, "main/0.0.0.0/0/tcpt-pv1");
-    Route def6 = new Route(IpFamily.INET6, "unicast", "default", Optional.of("fd00::1"), Optional.of("eth0"),
-        "main", Optional.empty(), Optional.empty(), Optional.empty(), OptionalLong.of(1024),
-        Optional.of("medium"), OptionalLong.empty(), List.of(), java.util.Map.of(), OptionalInt.empty());
+    Route def6 =
+        new Route(
+            IpFamily.INET6,
+            "unicast",
+            "default",
+            Optional.of("fd00::1"),
+            Optional.of("eth0"),
+            "main",
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            OptionalLong.of(1024),
+            Optional.of("medium"),
+            OptionalLong.empty(),
+            List.of(),
+            java.util.Map.of(),
+            OptionalInt.empty());
     assertThat(RouteRule.to("default", 20).matches(def4)).isTrue();
     assertThat(RouteRule.to("default", 20).matches(def6)).isTrue();
     assertThat(RouteRule.to("0.0.0.0/0", 20).matches(def4)).isTrue();
@@ -97,11 +146,18 @@ class RouteParsingTest {
   void ruleValidationNamesWhatIsAllowed() {
     assertThat(RouteRule.to("default", 20).validate()).isEmpty();
     assertThat(RouteRule.to("10.0.0.0/8", 1000).validate()).isEmpty();
-    assertThat(RouteRule.to("example.com", 20).validate()).get().asString()
+    assertThat(RouteRule.to("example.com", 20).validate())
+        .get()
+        .asString()
         .contains("'example.com'", "allowed");
     assertThat(RouteRule.to("10.0.0.0/33", 20).validate()).isPresent();
-    assertThat(RouteRule.to("10.0.0.0/8", 0).validate()).get().asString().contains("0 ms", "1..1000");
-    assertThat(new RouteRule("default", Optional.of("bad name!"), 20).validate()).get().asString()
+    assertThat(RouteRule.to("10.0.0.0/8", 0).validate())
+        .get()
+        .asString()
+        .contains("0 ms", "1..1000");
+    assertThat(new RouteRule("default", Optional.of("bad name!"), 20).validate())
+        .get()
+        .asString()
         .contains("'bad name!'");
   }
 }

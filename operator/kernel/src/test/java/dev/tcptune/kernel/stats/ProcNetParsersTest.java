@@ -13,8 +13,11 @@ class ProcNetParsersTest {
   @Test
   void sockstatOfBusyNamespace() {
     Map<String, Long> c = ProcNetParsers.sockstat(text("proc/netns-sockstat.txt"), "sockstat");
-    assertThat(c).containsEntry("sockstat.TCP.inuse", 541L).containsEntry("sockstat.TCP.tw", 40L)
-        .containsEntry("sockstat.TCP.orphan", 0L).containsEntry("sockstat.sockets.used", 552L)
+    assertThat(c)
+        .containsEntry("sockstat.TCP.inuse", 541L)
+        .containsEntry("sockstat.TCP.tw", 40L)
+        .containsEntry("sockstat.TCP.orphan", 0L)
+        .containsEntry("sockstat.sockets.used", 552L)
         .containsEntry("sockstat.FRAG.memory", 0L);
   }
 
@@ -23,7 +26,8 @@ class ProcNetParsersTest {
     Map<String, Long> c = ProcNetParsers.sockstat(text("proc/netns-sockstat6.txt"), "sockstat6");
     assertThat(c).containsKey("sockstat6.TCP6.inuse").containsKey("sockstat6.UDP6.inuse");
     assertThat(c.get("sockstat6.TCP6.inuse")).isEqualTo(11L);
-    assertThat(ProcNetParsers.sockstat(text("proc/host-sockstat6.txt"), "sockstat6")).containsKey("sockstat6.TCP6.inuse");
+    assertThat(ProcNetParsers.sockstat(text("proc/host-sockstat6.txt"), "sockstat6"))
+        .containsKey("sockstat6.TCP6.inuse");
   }
 
   @Test
@@ -31,26 +35,46 @@ class ProcNetParsersTest {
     for (String file : new String[] {"proc/host-netstat.txt", "proc/netns-netstat.txt"}) {
       String content = text(file);
       Map<String, Long> c = ProcNetParsers.headerValuePairs(content);
-      String header = content.lines().filter(l -> l.startsWith("TcpExt:")).findFirst().orElseThrow();
+      String header =
+          content.lines().filter(l -> l.startsWith("TcpExt:")).findFirst().orElseThrow();
       String[] names = header.split("\\s+");
       for (int i = 1; i < names.length; i++) {
         assertThat(c).as(file).containsKey("TcpExt." + names[i]);
       }
       assertThat(names.length).isGreaterThan(100);
-      assertThat(c).containsKeys("TcpExt.ListenOverflows", "TcpExt.ListenDrops", "TcpExt.TCPTimeouts",
-          "TcpExt.TCPSynRetrans", "IpExt.InOctets");
+      assertThat(c)
+          .containsKeys(
+              "TcpExt.ListenOverflows",
+              "TcpExt.ListenDrops",
+              "TcpExt.TCPTimeouts",
+              "TcpExt.TCPSynRetrans",
+              "IpExt.InOctets");
     }
   }
 
   @Test
   void snmpHasEveryTcpFieldIncludingNegativeMaxConn() {
     Map<String, Long> c = ProcNetParsers.headerValuePairs(text("proc/netns-snmp.txt"));
-    assertThat(c).containsKeys("Tcp.RtoAlgorithm", "Tcp.RtoMin", "Tcp.RtoMax", "Tcp.ActiveOpens",
-        "Tcp.PassiveOpens", "Tcp.AttemptFails", "Tcp.EstabResets", "Tcp.CurrEstab", "Tcp.InSegs",
-        "Tcp.OutSegs", "Tcp.RetransSegs", "Tcp.InErrs", "Tcp.OutRsts", "Tcp.InCsumErrors");
+    assertThat(c)
+        .containsKeys(
+            "Tcp.RtoAlgorithm",
+            "Tcp.RtoMin",
+            "Tcp.RtoMax",
+            "Tcp.ActiveOpens",
+            "Tcp.PassiveOpens",
+            "Tcp.AttemptFails",
+            "Tcp.EstabResets",
+            "Tcp.CurrEstab",
+            "Tcp.InSegs",
+            "Tcp.OutSegs",
+            "Tcp.RetransSegs",
+            "Tcp.InErrs",
+            "Tcp.OutRsts",
+            "Tcp.InCsumErrors");
     assertThat(c).containsEntry("Tcp.MaxConn", -1L).containsEntry("Tcp.RtoMin", 200L);
     assertThat(c.get("Tcp.ActiveOpens")).isGreaterThanOrEqualTo(305L);
-    assertThat(ProcNetParsers.headerValuePairs(text("proc/host-snmp.txt"))).containsKey("Tcp.RetransSegs");
+    assertThat(ProcNetParsers.headerValuePairs(text("proc/host-snmp.txt")))
+        .containsKey("Tcp.RetransSegs");
   }
 
   @Test
@@ -62,9 +86,13 @@ class ProcNetParsersTest {
   @Test
   void tcpStatesOfHundredsOfSockets() {
     Map<TcpState, Long> s = ProcNetParsers.tcpStates(text("proc/netns-tcp.txt"));
-    assertThat(s).containsEntry(TcpState.ESTABLISHED, 520L).containsEntry(TcpState.TIME_WAIT, 20L)
-        .containsEntry(TcpState.FIN_WAIT2, 20L).containsEntry(TcpState.CLOSE_WAIT, 20L)
-        .containsEntry(TcpState.LISTEN, 1L).containsEntry(TcpState.SYN_SENT, 0L);
+    assertThat(s)
+        .containsEntry(TcpState.ESTABLISHED, 520L)
+        .containsEntry(TcpState.TIME_WAIT, 20L)
+        .containsEntry(TcpState.FIN_WAIT2, 20L)
+        .containsEntry(TcpState.CLOSE_WAIT, 20L)
+        .containsEntry(TcpState.LISTEN, 1L)
+        .containsEntry(TcpState.SYN_SENT, 0L);
     assertThat(s).hasSize(TcpState.values().length);
   }
 
@@ -72,18 +100,21 @@ class ProcNetParsersTest {
   void tcp6States() {
     Map<TcpState, Long> s = ProcNetParsers.tcpStates(text("proc/netns-tcp6.txt"));
     assertThat(s).containsEntry(TcpState.ESTABLISHED, 10L).containsEntry(TcpState.LISTEN, 1L);
-    assertThat(ProcNetParsers.tcpStates(text("proc/host-tcp.txt")).get(TcpState.LISTEN)).isEqualTo(1L);
+    assertThat(ProcNetParsers.tcpStates(text("proc/host-tcp.txt")).get(TcpState.LISTEN))
+        .isEqualTo(1L);
   }
 
   @Test
   void ssListenersIpv4AndIpv6() {
-    assertThat(ProcNetParsers.ssListeners(text("proc/netns-ss-ltn.txt"))).containsExactly(
-        new Listener("127.0.0.1", 7001, 0, 512), new Listener("::1", 7002, 0, 16));
+    assertThat(ProcNetParsers.ssListeners(text("proc/netns-ss-ltn.txt")))
+        .containsExactly(new Listener("127.0.0.1", 7001, 0, 512), new Listener("::1", 7002, 0, 16));
     assertThat(ProcNetParsers.ssListeners(text("proc/host-ss-ltn.txt")))
         .containsExactly(new Listener("0.0.0.0", 2024, 0, 128));
-    assertThat(ProcNetParsers.ssListeners(
-        "LISTEN 3      4096   127.0.0.53%lo:53        0.0.0.0:*    users:((\"x\",pid=1,fd=3))\n"
-            + "LISTEN 0      128                *:8080              *:*\n"))
-        .containsExactly(new Listener("127.0.0.53%lo", 53, 3, 4096), new Listener("*", 8080, 0, 128));
+    assertThat(
+            ProcNetParsers.ssListeners(
+                "LISTEN 3      4096   127.0.0.53%lo:53        0.0.0.0:*    users:((\"x\",pid=1,fd=3))\n"
+                    + "LISTEN 0      128                *:8080              *:*\n"))
+        .containsExactly(
+            new Listener("127.0.0.53%lo", 53, 3, 4096), new Listener("*", 8080, 0, 128));
   }
 }

@@ -13,11 +13,36 @@ class SocketRatesTest {
 
   @Test
   void ratesPerSecondAndDeltas() {
-    var a = new SocketSnapshot(T0, Map.of("TcpExt.ListenOverflows", 100L, "Tcp.RetransSegs", 10L,
-        "Tcp.OutSegs", 1000L, "Tcp.CurrEstab", 50L, "sockstat.TCP.tw", 9L), Map.of(TcpState.TIME_WAIT, 3L));
-    var b = new SocketSnapshot(T0.plusSeconds(10), Map.of("TcpExt.ListenOverflows", 150L,
-        "Tcp.RetransSegs", 30L, "Tcp.OutSegs", 3000L, "Tcp.CurrEstab", 20L, "sockstat.TCP.tw", 1L),
-        Map.of(TcpState.TIME_WAIT, 7L));
+    var a =
+        new SocketSnapshot(
+            T0,
+            Map.of(
+                "TcpExt.ListenOverflows",
+                100L,
+                "Tcp.RetransSegs",
+                10L,
+                "Tcp.OutSegs",
+                1000L,
+                "Tcp.CurrEstab",
+                50L,
+                "sockstat.TCP.tw",
+                9L),
+            Map.of(TcpState.TIME_WAIT, 3L));
+    var b =
+        new SocketSnapshot(
+            T0.plusSeconds(10),
+            Map.of(
+                "TcpExt.ListenOverflows",
+                150L,
+                "Tcp.RetransSegs",
+                30L,
+                "Tcp.OutSegs",
+                3000L,
+                "Tcp.CurrEstab",
+                20L,
+                "sockstat.TCP.tw",
+                1L),
+            Map.of(TcpState.TIME_WAIT, 7L));
     SocketRates r = SocketRates.between(a, b);
     assertThat(r.delta("TcpExt.ListenOverflows")).isEqualTo(50);
     assertThat(r.rate("TcpExt.ListenOverflows")).isCloseTo(5.0, within(1e-9));

@@ -22,13 +22,18 @@ class SocketStatsKernelTest {
 
   @Test
   void overflowedListenerRaisesListenOverflowsInItsNamespaceOnly() throws Exception {
-    SocketStatsReader inside = new SocketStatsReader(netns.namespace(), netns.runner(), Clock.systemUTC());
-    SocketStatsReader host = new SocketStatsReader(NetworkNamespace.current(), netns.runner(), Clock.systemUTC());
+    SocketStatsReader inside =
+        new SocketStatsReader(netns.namespace(), netns.runner(), Clock.systemUTC());
+    SocketStatsReader host =
+        new SocketStatsReader(NetworkNamespace.current(), netns.runner(), Clock.systemUTC());
     int port = 30000 + ThreadLocalRandom.current().nextInt(1000);
 
     netns.startPeer("backlog", String.valueOf(port));
-    Listener listener = Poll.until(Duration.ofSeconds(30), "listener on " + port,
-        () -> inside.listeners().stream().filter(l -> l.port() == port).findFirst());
+    Listener listener =
+        Poll.until(
+            Duration.ofSeconds(30),
+            "listener on " + port,
+            () -> inside.listeners().stream().filter(l -> l.port() == port).findFirst());
     assertThat(listener.backlog()).isEqualTo(1);
     assertThat(listener.localAddress()).isEqualTo("127.0.0.1");
     assertThat(inside.listenersBelow(4096)).contains(listener);
@@ -40,18 +45,26 @@ class SocketStatsKernelTest {
     Process client = netns.startPeer("connect", String.valueOf(port), "50", "100");
     assertThat(client.waitFor(60, TimeUnit.SECONDS)).as("client finished").isTrue();
 
-    SocketSnapshot nsAfter = Poll.until(Duration.ofSeconds(10), "ListenOverflows to rise", () -> {
-      SocketSnapshot s = inside.sample();
-      return s.listenOverflows() > nsBefore.listenOverflows() ? Optional.of(s) : Optional.empty();
-    });
+    SocketSnapshot nsAfter =
+        Poll.until(
+            Duration.ofSeconds(10),
+            "ListenOverflows to rise",
+            () -> {
+              SocketSnapshot s = inside.sample();
+              return s.listenOverflows() > nsBefore.listenOverflows()
+                  ? Optional.of(s)
+                  : Optional.empty();
+            });
     SocketSnapshot hostAfter = host.sample();
     SocketRates nsRates = SocketRates.between(nsBefore, nsAfter);
     SocketRates hostRates = SocketRates.between(hostBefore, hostAfter);
 
     assertThat(nsRates.delta("TcpExt.ListenOverflows")).isPositive();
-    assertThat(nsRates.delta("TcpExt.ListenDrops")).isGreaterThanOrEqualTo(nsRates.delta("TcpExt.ListenOverflows"));
+    assertThat(nsRates.delta("TcpExt.ListenDrops"))
+        .isGreaterThanOrEqualTo(nsRates.delta("TcpExt.ListenOverflows"));
     assertThat(nsRates.rate("TcpExt.ListenOverflows")).isPositive();
     assertThat(hostRates.delta("TcpExt.ListenOverflows")).isZero();
-    assertThat(nsAfter.counters()).containsKeys("Tcp.RetransSegs", "sockstat.TCP.inuse", "sockstat6.TCP6.inuse");
+    assertThat(nsAfter.counters())
+        .containsKeys("Tcp.RetransSegs", "sockstat.TCP.inuse", "sockstat6.TCP6.inuse");
   }
 }

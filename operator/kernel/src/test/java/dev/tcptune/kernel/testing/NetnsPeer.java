@@ -68,7 +68,9 @@ public final class NetnsPeer {
           s.close();
         }
       }
-      default -> throw new IllegalArgumentException("mode: '" + args[0] + "' (allowed: pair, backlog, connect)");
+      default ->
+          throw new IllegalArgumentException(
+              "mode: '" + args[0] + "' (allowed: pair, backlog, connect)");
     }
   }
 }

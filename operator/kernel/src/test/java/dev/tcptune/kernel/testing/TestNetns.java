@@ -38,7 +38,8 @@ public final class TestNetns implements BeforeEachCallback, AfterEachCallback {
     try {
       Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
       return Integer.valueOf(0).equals(uid)
-          && (Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip"))
+          && (Files.isExecutable(Path.of("/usr/sbin/ip"))
+              || Files.isExecutable(Path.of("/sbin/ip"))
               || Files.isExecutable(Path.of("/usr/bin/ip")));
     } catch (Exception e) {
       return false;
@@ -72,7 +73,8 @@ public final class TestNetns implements BeforeEachCallback, AfterEachCallback {
     }
     processes.clear();
     for (String link : hostLinks) {
-      runner.run(List.of("ip", "link", "del", link)); // already gone when the namespace took it down
+      runner.run(
+          List.of("ip", "link", "del", link)); // already gone when the namespace took it down
     }
     hostLinks.clear();
     CommandResult pids = runner.run(List.of("ip", "netns", "pids", name));
@@ -124,21 +126,31 @@ public final class TestNetns implements BeforeEachCallback, AfterEachCallback {
 
   /** Starts {@link NetnsPeer} with {@code args} inside the namespace. */
   public Process startPeer(String... args) {
-    List<String> argv = new ArrayList<>(List.of(javaBinary(), "-Djava.net.preferIPv4Stack=true", "-XX:TieredStopAtLevel=1",
-        "-cp", peerClasspath(), NetnsPeer.class.getName()));
+    List<String> argv =
+        new ArrayList<>(
+            List.of(
+                javaBinary(),
+                "-Djava.net.preferIPv4Stack=true",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                peerClasspath(),
+                NetnsPeer.class.getName()));
     argv.addAll(List.of(args));
     return start(argv);
   }
 
   /**
    * Creates a veth pair: one end on the host (no address), one end moved into the namespace with
-   * {@code nsAddressCidr}, both up. Returns the namespace end's name. The pair is deleted in cleanup.
+   * {@code nsAddressCidr}, both up. Returns the namespace end's name. The pair is deleted in
+   * cleanup.
    */
   public String addVeth(String nsAddressCidr) {
     String id = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xFFFFFF));
     String host = "tv" + id + "h";
     String inside = "tv" + id + "n";
-    runner.run(List.of("ip", "link", "add", host, "type", "veth", "peer", "name", inside)).orThrow();
+    runner
+        .run(List.of("ip", "link", "add", host, "type", "veth", "peer", "name", inside))
+        .orThrow();
     hostLinks.add(host);
     runner.run(List.of("ip", "link", "set", inside, "netns", name)).orThrow();
     runner.run(List.of("ip", "link", "set", host, "up")).orThrow();
@@ -153,7 +165,8 @@ public final class TestNetns implements BeforeEachCallback, AfterEachCallback {
 
   private static String peerClasspath() {
     try {
-      return new File(NetnsPeer.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getPath();
+      return new File(NetnsPeer.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+          .getPath();
     } catch (java.net.URISyntaxException e) {
       throw new IllegalStateException(e);
     }
