@@ -118,9 +118,20 @@ class AuditCliIT {
         .atMost(Duration.ofSeconds(20))
         .until(() -> netns.exec("ss", "-ltn").stdout().contains(":7001"));
 
-    Run run = audit("-f", profile.toString(), "--netns", netns.name(), "-o", "json");
+    Run run =
+        audit(
+            "-f",
+            profile.toString(),
+            "--netns",
+            netns.name(),
+            "-o",
+            "json",
+            "--rate-interval",
+            "0.5");
 
     JsonNode result = new ObjectMapper().readTree(run.stdout);
+    assertThat(result.path("ratesPerSecond").has("Tcp.RetransSegs")).isTrue();
+    assertThat(result.path("ratesPerSecond").path("TcpExt.ListenOverflows").asDouble()).isZero();
     assertThat(result.path("somaxconn").asInt()).isEqualTo(8192);
     assertThat(result.path("listenersBelowSomaxconn").toString())
         .contains("\"port\":7001")
