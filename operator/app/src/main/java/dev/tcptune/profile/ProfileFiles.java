@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -38,6 +38,9 @@ public final class ProfileFiles {
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
           .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+          // The API server refuses "4096" for an integer and 1 for an enum: so does the CLI.
+          .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+          .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
           .build();
   private final ProfileValidator validator = new ProfileValidator(TunableCatalog.standard());
 
@@ -88,7 +91,7 @@ public final class ProfileFiles {
     try {
       profile = yaml.treeToValue(tree, TcpProfile.class);
     } catch (JsonProcessingException e) {
-      throw new ProfileFileException(source + ": " + describe(e), e);
+      throw new ProfileFileException(source + ": " + describe(e, tree), e);
     }
     List<FieldError> errors = validator.validate(profile.getSpec());
     if (!errors.isEmpty()) {
@@ -112,7 +115,7 @@ public final class ProfileFiles {
     }
   }
 
-  private static String describe(JsonProcessingException e) {
+  private static String describe(JsonProcessingException e, JsonNode tree) {
     String path = e instanceof JsonMappingException m ? path(m.getPath()) : "";
     if (e instanceof UnrecognizedPropertyException u) {
       String field = path.isEmpty() ? u.getPropertyName() : path;
@@ -124,21 +127,25 @@ public final class ProfileFiles {
               .collect(Collectors.joining(", "))
           + ")";
     }
-    if (e instanceof InvalidFormatException f) {
-      Class<?> target = f.getTargetType();
-      String allowed =
-          target.isEnum()
-              ? "one of "
-                  + Arrays.stream(target.getEnumConstants())
-                      .map(ProfileFiles::jsonName)
-                      .collect(Collectors.joining(", "))
-              : "a value of type " + typeName(target);
-      return path + ": '" + f.getValue() + "' is not allowed (allowed: " + allowed + ")";
-    }
     if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
-      return path + ": wrong type (allowed: " + typeName(m.getTargetType()) + ")";
+      // InvalidFormatException is a MismatchedInputException: both read the value from the tree.
+      JsonNode value = tree.at(pointer(m.getPath()));
+      String shown =
+          value.isValueNode()
+              ? "'" + value.asText() + "'"
+              : value.isArray() ? "a list" : "an object";
+      return path + ": " + shown + " is not allowed (allowed: " + typeName(m.getTargetType()) + ")";
     }
     return (path.isEmpty() ? "" : path + ": ") + e.getOriginalMessage();
+  }
+
+  private static String pointer(List<JsonMappingException.Reference> refs) {
+    StringBuilder out = new StringBuilder();
+    for (JsonMappingException.Reference ref : refs) {
+      out.append('/')
+          .append(ref.getFieldName() != null ? ref.getFieldName() : String.valueOf(ref.getIndex()));
+    }
+    return out.toString();
   }
 
   private static String path(List<JsonMappingException.Reference> refs) {

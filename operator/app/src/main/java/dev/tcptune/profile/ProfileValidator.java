@@ -19,6 +19,9 @@ import java.util.Set;
  */
 public final class ProfileValidator {
 
+  /** The CRD's maxItems of spec.rto.routes. */
+  static final int MAX_ROUTE_RULES = 32;
+
   private final TunableCatalog catalog;
 
   public ProfileValidator(TunableCatalog catalog) {
@@ -99,6 +102,15 @@ public final class ProfileValidator {
     }
     if (rto.getRoutes() == null) {
       return;
+    }
+    if (rto.getRoutes().size() > MAX_ROUTE_RULES) {
+      errors.add(
+          new FieldError(
+              "spec.rto.routes",
+              rto.getRoutes().size()
+                  + " rules is too many (allowed: at most "
+                  + MAX_ROUTE_RULES
+                  + ")"));
     }
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < rto.getRoutes().size(); i++) {

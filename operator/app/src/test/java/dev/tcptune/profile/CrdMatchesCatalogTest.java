@@ -43,6 +43,20 @@ class CrdMatchesCatalogTest {
     }
   }
 
+  @Test
+  void routeRuleLimitMatchesTheCrd() throws Exception {
+    JsonNode crd =
+        new YAMLMapper()
+            .readTree(
+                Path.of(System.getProperty("tcptune.root", "../.."))
+                    .resolve("crds/tcpprofiles.tcptune.dev.yaml")
+                    .toFile());
+    JsonNode routes =
+        crd.at(
+            "/spec/versions/0/schema/openAPIV3Schema/properties/spec/properties/rto/properties/routes");
+    assertThat(routes.path("maxItems").asInt()).isEqualTo(ProfileValidator.MAX_ROUTE_RULES);
+  }
+
   private static void assertRange(String path, JsonNode node, Tunable tunable) {
     assertThat(node.path("minimum").asLong(Long.MIN_VALUE))
         .as("%s minimum", path)
