@@ -47,25 +47,24 @@ public final class TuningApplier {
     return new ApplyReport(settings, routes);
   }
 
+  /** The outcome of a key or route that is not written: a WRITE of an invalid plan is INVALID. */
+  private static SettingStatus notWritten(PlanAction action) {
+    return switch (action) {
+      case KEEP -> SettingStatus.IN_SYNC;
+      case UNSUPPORTED -> SettingStatus.UNSUPPORTED;
+      case WRITE, INVALID -> SettingStatus.INVALID;
+    };
+  }
+
   private static SettingResult refuse(PlannedSetting p, OriginalsJournal journal) {
-    SettingStatus status =
-        switch (p.action()) {
-          case KEEP -> SettingStatus.IN_SYNC;
-          case UNSUPPORTED -> SettingStatus.UNSUPPORTED;
-          case WRITE, INVALID -> SettingStatus.INVALID;
-        };
+    SettingStatus status = notWritten(p.action());
     String message = p.action() == PlanAction.WRITE ? p.key() + ": " + INVALID_PLAN : p.message();
     return new SettingResult(
         p.key(), p.desired(), journal.original(p.key()), p.current(), status, message);
   }
 
   private static RouteResult refuseRoute(PlannedRoute p, OriginalsJournal journal) {
-    SettingStatus status =
-        switch (p.action()) {
-          case KEEP -> SettingStatus.IN_SYNC;
-          case UNSUPPORTED -> SettingStatus.UNSUPPORTED;
-          case WRITE, INVALID -> SettingStatus.INVALID;
-        };
+    SettingStatus status = notWritten(p.action());
     String message = p.action() == PlanAction.WRITE ? "route " + INVALID_PLAN : p.message();
     return routeResult(
         p,
@@ -171,12 +170,7 @@ public final class TuningApplier {
 
   private RouteResult applyRoute(PlannedRoute p, OriginalsJournal journal) {
     if (p.action() != PlanAction.WRITE) {
-      SettingStatus status =
-          switch (p.action()) {
-            case KEEP -> SettingStatus.IN_SYNC;
-            case INVALID -> SettingStatus.INVALID;
-            default -> SettingStatus.UNSUPPORTED;
-          };
+      SettingStatus status = notWritten(p.action());
       return routeResult(
           p,
           journal,
