@@ -11,7 +11,6 @@ import dev.tcptune.kernel.exec.ProcessCommandRunner;
 import dev.tcptune.kernel.route.IpRouteTable;
 import dev.tcptune.kernel.stats.SocketStatsReader;
 import dev.tcptune.kernel.sysctl.ProcSysctlStore;
-import dev.tcptune.profile.ProfileFileException;
 import dev.tcptune.profile.ProfileFiles;
 import dev.tcptune.profile.ProfileTranslator;
 import java.io.PrintWriter;
@@ -76,13 +75,8 @@ final class AuditCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
-    TcpProfile profile;
-    try {
-      profile = new ProfileFiles().load(file);
-    } catch (ProfileFileException e) {
-      err.println("error: " + e.getMessage());
-      return TcpTuneCommand.ERROR;
-    }
+    // A bad file throws ProfileFileException: TcpTuneCommand prints its one line and exits 2.
+    TcpProfile profile = new ProfileFiles().load(file);
     if (rateIntervalSeconds < 0 || rateIntervalSeconds > 3600) {
       err.println(
           "error: --rate-interval: "

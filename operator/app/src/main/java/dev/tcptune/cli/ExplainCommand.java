@@ -4,7 +4,6 @@ import dev.tcptune.api.v1alpha1.TcpProfile;
 import dev.tcptune.explain.ExplainOptions;
 import dev.tcptune.explain.Explainer;
 import dev.tcptune.explain.Explanation;
-import dev.tcptune.profile.ProfileFileException;
 import dev.tcptune.profile.ProfileFiles;
 import dev.tcptune.profile.ProfileTranslator;
 import java.io.PrintWriter;
@@ -67,13 +66,8 @@ final class ExplainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    TcpProfile profile;
-    try {
-      profile = new ProfileFiles().load(file);
-    } catch (ProfileFileException e) {
-      spec.commandLine().getErr().println("error: " + e.getMessage());
-      return TcpTuneCommand.ERROR;
-    }
+    // A bad file throws ProfileFileException: TcpTuneCommand prints its one line and exits 2.
+    TcpProfile profile = new ProfileFiles().load(file);
     ExplainOptions options =
         new ExplainOptions(
             positive(

@@ -18,13 +18,7 @@ class CrdMatchesCatalogTest {
 
   @Test
   void everyFieldOfTheCrdHasTheCatalogRange() throws Exception {
-    JsonNode crd =
-        new YAMLMapper()
-            .readTree(
-                Path.of(System.getProperty("tcptune.root", "../.."))
-                    .resolve("crds/tcpprofiles.tcptune.dev.yaml")
-                    .toFile());
-    JsonNode schema = crd.at("/spec/versions/0/schema/openAPIV3Schema");
+    JsonNode schema = schema();
 
     for (SettingField field : ProfileSettings.fields()) {
       JsonNode node = schema;
@@ -45,16 +39,15 @@ class CrdMatchesCatalogTest {
 
   @Test
   void routeRuleLimitMatchesTheCrd() throws Exception {
-    JsonNode crd =
-        new YAMLMapper()
-            .readTree(
-                Path.of(System.getProperty("tcptune.root", "../.."))
-                    .resolve("crds/tcpprofiles.tcptune.dev.yaml")
-                    .toFile());
-    JsonNode routes =
-        crd.at(
-            "/spec/versions/0/schema/openAPIV3Schema/properties/spec/properties/rto/properties/routes");
+    JsonNode routes = schema().at("/properties/spec/properties/rto/properties/routes");
     assertThat(routes.path("maxItems").asInt()).isEqualTo(ProfileValidator.MAX_ROUTE_RULES);
+  }
+
+  private static JsonNode schema() throws java.io.IOException {
+    Path crd =
+        Path.of(System.getProperty("tcptune.root", "../.."))
+            .resolve("crds/tcpprofiles.tcptune.dev.yaml");
+    return new YAMLMapper().readTree(crd.toFile()).at("/spec/versions/0/schema/openAPIV3Schema");
   }
 
   private static void assertRange(String path, JsonNode node, Tunable tunable) {
