@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.ValidationRule;
 import lombok.Data;
 
 /**
@@ -12,6 +13,14 @@ import lombok.Data;
  */
 @Data
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "!has(self.retries1) || !has(self.retries2) || self.retries1 <= self.retries2",
+    message =
+        "retries1 must be at most retries2: retries1 (net.ipv4.tcp_retries1) is the soft threshold"
+            + " after which the route is re-checked, retries2 (net.ipv4.tcp_retries2) the hard one"
+            + " after which the connection is dropped, so a soft threshold above it is never reached",
+    fieldPath = ".retries1",
+    reason = "FieldValueInvalid")
 public class RetrySettings {
 
   @JsonPropertyDescription(
