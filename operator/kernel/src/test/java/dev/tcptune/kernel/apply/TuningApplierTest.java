@@ -253,6 +253,22 @@ class TuningApplierTest {
   }
 
   @Test
+  void aRouteMatchedByTwoRulesIsInvalidAndValuesAreWrittenInCanonicalForm() {
+    Plan twice =
+        planner.plan(
+            desired(Map.of(), RouteRule.to("default", 20), RouteRule.to("0.0.0.0/0", 30)),
+            store,
+            routes,
+            KERNEL);
+    assertThat(twice.valid()).isFalse();
+    assertThat(twice.routes().get(1).message())
+        .contains("main/0.0.0.0/0/eth0", "already matched by rule default rto_min 20ms");
+
+    applyOnce(desired(Map.of("net.ipv4.ip_local_port_range", " 010240\t 65000 ")));
+    assertThat(store.writes()).containsExactly("net.ipv4.ip_local_port_range=10240 65000");
+  }
+
+  @Test
   void readBackMismatchIsAFailure() {
     SysctlStore clamping =
         new SysctlStore() {
