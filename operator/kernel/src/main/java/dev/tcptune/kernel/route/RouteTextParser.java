@@ -148,7 +148,7 @@ public final class RouteTextParser {
       }
       if (word.equals("rto_min")) {
         rtoMin = parseRtoMin(last);
-        if (rtoMin.isEmpty()) {
+        if (rtoMin.isEmpty() && refusal == null) {
           refusal = "its rto_min '" + last + "' cannot be read";
         }
       } else {
@@ -156,11 +156,8 @@ public final class RouteTextParser {
       }
       i += 1 + values;
     }
-    if (refusal == null
-        && type.equals("unicast")
-        && dev.isEmpty()
-        && !attributes.contains("nhid")) {
-      refusal = "it has neither device nor nexthop id";
+    if (refusal == null && type.equals("unicast") && dev.isEmpty()) {
+      refusal = "it has no device";
     }
     return Optional.of(
         new Route(

@@ -161,7 +161,8 @@ class TuningApplierTest {
   void anotherWritersValueIsCorrectedAndCountedButNeverBecomesTheOriginal() {
     applyOnce(desired(Map.of("net.core.somaxconn", "8192"), RouteRule.to("127.0.0.1", 20)));
     store.put("net.core.somaxconn", "2048");
-    routes.put(ApplyFixtures.LOOPBACK.withRtoMin(OptionalInt.of(70)));
+    // Replaced by another writer without rto_min, as a CNI plugin would.
+    routes.put(ApplyFixtures.LOOPBACK);
 
     ApplyReport report =
         applyOnce(desired(Map.of("net.core.somaxconn", "8192"), RouteRule.to("127.0.0.1", 20)));
