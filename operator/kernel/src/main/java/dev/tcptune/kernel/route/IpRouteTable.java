@@ -36,14 +36,13 @@ public final class IpRouteTable implements RouteTable {
     return List.copyOf(routes);
   }
 
-  private List<Route> routes(IpFamily family) {
-    // An explicit family: without it `ip route show table all` mixes both; -d prints the type.
-    CommandResult result =
-        runner
-            .run(
-                namespace.wrap(
-                    List.of("ip", family.ipFlag(), "-d", "route", "show", "table", "all")))
-            .orThrow();
+  private List<Route> routes(IpFamily family, String... selector) {
+    // An explicit family: without it `ip route show table all` mixes both; -d prints the type;
+    // `table all` (not one table) makes ip print the table of every route.
+    List<String> argv =
+        new ArrayList<>(List.of("ip", family.ipFlag(), "-d", "route", "show", "table", "all"));
+    argv.addAll(List.of(selector));
+    CommandResult result = runner.run(namespace.wrap(argv)).orThrow();
     return RouteTextParser.parse(result.stdout(), family);
   }
 
@@ -80,8 +79,11 @@ public final class IpRouteTable implements RouteTable {
             + putBack);
   }
 
+  /** The route with the same id now; reads only the routes to its destination. */
   private Optional<Route> find(Route route) {
-    return routes(route.family()).stream().filter(r -> r.id().equals(route.id())).findFirst();
+    return routes(route.family(), "exact", route.dst()).stream()
+        .filter(r -> r.id().equals(route.id()))
+        .findFirst();
   }
 
   private void change(Route before, Route wanted) throws RouteChangeException {

@@ -80,6 +80,22 @@ class IpRouteTableTest {
         .hasMessageContaining("did not keep the other attributes")
         .hasMessageContaining("mtu lock 1400")
         .hasMessageContaining("original route was put back");
+    assertThat(calls)
+        .contains(
+            List.of(
+                "ip",
+                "netns",
+                "exec",
+                "tcpt-x",
+                "ip",
+                "-4",
+                "-d",
+                "route",
+                "show",
+                "table",
+                "all",
+                "exact",
+                "10.3.0.0/24"));
     List<List<String>> changes = calls.stream().filter(c -> c.contains("change")).toList();
     assertThat(changes).hasSize(2);
     assertThat(changes.get(0)).contains("rto_min", "20ms");
