@@ -26,7 +26,7 @@ public final class Explainer {
 
   public Explanation explain(
       String profile, DesiredState desired, TimingBasis basis, ExplainOptions options) {
-    OptionalInt routeFloor = desired.routes().stream().mapToInt(RouteRule::rtoMillis).min();
+    OptionalInt routeFloor = desired.routeRules().stream().mapToInt(RouteRule::rtoMillis).min();
     TcpTimings t = basis.timings(desired.sysctls(), routeFloor);
     Map<String, String> values = new LinkedHashMap<>(basis.values());
     values.putAll(desired.sysctls());

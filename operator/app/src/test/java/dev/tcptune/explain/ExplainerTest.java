@@ -3,6 +3,7 @@ package dev.tcptune.explain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tcptune.kernel.apply.DesiredState;
+import dev.tcptune.kernel.apply.Mode;
 import dev.tcptune.kernel.catalog.KernelVersion;
 import dev.tcptune.kernel.route.RouteRule;
 import dev.tcptune.kernel.timing.TimingBasis;
@@ -132,8 +133,10 @@ class ExplainerTest {
   @Test
   void aLowRouteFloorKeepsTheBudgetAndWarnsBelowRfc1122() {
     DesiredState desired =
-        new DesiredState(
-            Map.of("net.ipv4.tcp_retries2", "5"), List.of(RouteRule.to("10.0.0.0/8", 20)));
+        DesiredState.of(
+            Map.of("net.ipv4.tcp_retries2", "5"),
+            List.of(RouteRule.to("10.0.0.0/8", 20)),
+            Mode.ENFORCE);
     DesiredState normalFloor = DesiredState.ofSysctls(Map.of("net.ipv4.tcp_retries2", "5"));
 
     Explanation low = explainer.explain("p", desired, K6_18, ExplainOptions.none());
