@@ -45,6 +45,7 @@ class SysctlKernelTest {
           Map.entry("net.ipv4.tcp_keepalive_intvl", List.of("10", "20")),
           Map.entry("net.ipv4.tcp_keepalive_probes", List.of("5", "6")),
           Map.entry("net.ipv4.tcp_syn_retries", List.of("3", "4")),
+          Map.entry("net.ipv4.tcp_syn_linear_timeouts", List.of("0", "2")),
           Map.entry("net.ipv4.tcp_synack_retries", List.of("3", "4")),
           Map.entry("net.ipv4.tcp_retries1", List.of("4", "5")),
           Map.entry("net.ipv4.tcp_retries2", List.of("8", "9")),
@@ -82,7 +83,12 @@ class SysctlKernelTest {
     Map<String, Optional<String>> hostBefore = readAll(host);
     Map<String, Optional<String>> nsBefore = readAll(store);
     Map<String, String> profile = fullProfile(store);
-    assertThat(profile).hasSize(kernel.isAtLeast(KernelVersion.of(6, 11, 0)) ? 14 : 13);
+    // 13 keys on every kernel, tcp_syn_linear_timeouts from 6.7, tcp_rto_min_us from 6.11.
+    assertThat(profile)
+        .hasSize(
+            13
+                + (kernel.isAtLeast(KernelVersion.of(6, 7, 0)) ? 1 : 0)
+                + (kernel.isAtLeast(KernelVersion.of(6, 11, 0)) ? 1 : 0));
 
     FileOriginalsJournal journal = new FileOriginalsJournal(dir.resolve("originals.json"));
     InMemoryRouteTable noRoutes = new InMemoryRouteTable(List.of());
