@@ -110,9 +110,7 @@ final class ExplainCommand implements Callable<Integer> {
     if (output == Output.json) {
       out.println(Json.EXPLAIN.writeValueAsString(explanation));
     } else {
-      out.printf(
-          "Profile %s (values it does not set: %s):%n",
-          explanation.profile(), explanation.basis().source());
+      out.printf("Profile %s:%n", explanation.profile());
       explanation.facts().forEach(f -> out.println("  - " + f));
       out.println(explanation.warnings().isEmpty() ? "No warnings." : "Warnings:");
       explanation.warnings().forEach(w -> out.println("  ! " + w));
