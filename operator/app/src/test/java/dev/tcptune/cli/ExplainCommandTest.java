@@ -45,7 +45,7 @@ class ExplainCommandTest {
     // synLinearTimeouts 0: SYNs resent at 1, 3, 7 s; the expiry at 15 s finds 3 sent.
     assertThat(out.toString())
         .contains("Profile fail-fast-connect:")
-        .contains("figures for Linux 6.18.0 (defaults of kernel 6.18.0): tcp_syn_linear_timeouts 4")
+        .contains("figures for Linux 6.18.0 (defaults of kernel 6.18.0): tcp_syn_linear_timeouts 0")
         .contains("connect() to a silent peer fails about 15.3 s after the call")
         .contains("tcp_retries2 8 is a budget of 102.2 s from the fixed 200 ms base")
         .contains("54761 ephemeral ports")

@@ -99,6 +99,9 @@ public record TcpTimings(
 
   private static final double TYPICAL = 0.5;
 
+  /** The jiffy of HZ=1000, the shortest there is: the least an RTO can exceed its floor by. */
+  private static final Duration SHORTEST_JIFFY = Duration.ofMillis(1);
+
   /**
    * Computes the timings.
    *
@@ -271,11 +274,12 @@ public record TcpTimings(
 
   /**
    * What the connection's round trip does to its timers, on a path whose round trip is well below
-   * the RTO floor. The RTO is srtt + rttvar with rttvar at least the floor, rounded up to jiffies:
-   * a few ms above the floor on a LAN ({@code ss -ti} shows rto:204 for the 200 ms floor); RTT
-   * samples inflated by delayed ACKs lift it further (HIGH: a quarter above the floor). The
-   * tail-loss probe timeout of a single segment in flight is about the delayed-ACK maximum, itself
-   * capped by the floor; LOW is a peer without SACK, which gets no tail-loss probe.
+   * the RTO floor. The RTO is srtt + rttvar with rttvar at least the floor, rounded up to jiffies,
+   * so at least one jiffy above a whole-jiffy floor (LOW: 1 ms, HZ=1000); a few ms above the floor
+   * on a LAN ({@code ss -ti} shows rto:204 for the 200 ms floor); RTT samples inflated by delayed
+   * ACKs lift it further (HIGH: a quarter above the floor). The tail-loss probe timeout of a single
+   * segment in flight is about the delayed-ACK maximum, itself capped by the floor; LOW is a peer
+   * without SACK, which gets no tail-loss probe.
    */
   private enum Rtt {
     LOW,
@@ -284,7 +288,7 @@ public record TcpTimings(
 
     Duration rto(Duration floor) {
       return switch (this) {
-        case LOW -> floor;
+        case LOW -> floor.plus(SHORTEST_JIFFY);
         case TYPICAL -> TimerWheel.inJiffies(floor).plus(TimerWheel.JIFFY);
         case HIGH -> TimerWheel.inJiffies(floor.plus(floor.dividedBy(4))).plus(TimerWheel.JIFFY);
       };

@@ -130,6 +130,17 @@ class TcpTimingsTest {
   }
 
   @Test
+  void anRtoAboveTheFloorReachesTheBudgetInTime() {
+    // retries2 8: budget 511 x 200 ms = 102.2 s. An RTO is srtt + rttvar (at least the floor),
+    // rounded up to jiffies, so always above 200 ms: after the first retransmission the expiry
+    // 510 RTOs later (> 102 s + 510 x 1 ms) passes the budget. Nobody waits for a ninth doubling
+    // (another 102 s).
+    TcpTimings t = on(K6_18, Map.of("net.ipv4.tcp_retries2", "8"));
+    assertThat(t.establishedGiveUp().latest()).isLessThan(Duration.ofSeconds(140));
+    assertThat(t.establishedGiveUp().earliest()).isGreaterThan(t.establishedBudget());
+  }
+
+  @Test
   void orphanRetriesZeroMeansEightAndUsesTheSameBudget() {
     TcpTimings t = TcpTimings.defaults(K6_18);
     assertThat(t.orphanRetries()).isEqualTo(8);
