@@ -49,8 +49,9 @@ class ExplainCommandTest {
         .contains("connect() to a silent peer fails about 15.3 s after the call")
         .contains("tcp_retries2 8 is a budget of 102.2 s from the fixed 200 ms base")
         .contains("54761 ephemeral ports")
-        .contains("! an application connect timeout of 2 s leaves room for 1 SYN retransmission")
-        .contains("(they go out at about 1 s and 3 s)")
+        .contains(
+            "! an application connect timeout of 2 s leaves room for one SYN retransmission (at"
+                + " about 1 s; the next goes out at about 3 s)")
         .contains("! spec.keepalive.timeSeconds 7200 is not below the load balancer idle timeout");
   }
 
