@@ -131,7 +131,7 @@ public final class Explainer {
           t.synLinearTimeouts(),
           synRetries,
           t.synLinearTimeouts(),
-          human(Duration.ofSeconds((2L << Integer.parseInt(synRetries)) - 1)),
+          human(t.connectBudget()),
           synRetries);
     }
     return String.format(

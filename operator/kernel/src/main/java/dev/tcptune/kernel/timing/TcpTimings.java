@@ -38,6 +38,7 @@ import java.util.function.BiFunction;
  * @param rtoMax the RTO ceiling ({@code tcp_rto_max_ms} from 6.15, else 120 s)
  * @param connectGiveUp when {@code connect()} fails with ETIMEDOUT, from the call
  * @param synRetransmissions when each SYN retransmission goes out (typical), from the call
+ * @param connectBudget the time budget of tcp_syn_retries, from the first SYN
  * @param synAckLastRetransmission when a listener sends its last SYN+ACK retransmission, from the
  *     first SYN+ACK
  * @param synAckDrop when it drops the half-open request (SYN_RECV), from the first SYN+ACK
@@ -64,6 +65,7 @@ public record TcpTimings(
     Duration rtoMax,
     Estimate connectGiveUp,
     List<Duration> synRetransmissions,
+    Duration connectBudget,
     Estimate synAckLastRetransmission,
     Estimate synAckDrop,
     Estimate deadPeerDetection,
@@ -143,6 +145,7 @@ public record TcpTimings(
         rtoMax,
         estimate((rtt, late) -> connect(synRetries, linear, rtoMax, late).giveUp()),
         connect(synRetries, linear, rtoMax, TYPICAL).retransmissions(),
+        RetransmissionTimer.budget(synRetries, INITIAL_RTO, rtoMax),
         estimate((rtt, late) -> synAckExpiry(synAckRetries, rtoMax, late)),
         estimate((rtt, late) -> synAckExpiry(synAckRetries + 1, rtoMax, late)),
         estimate((rtt, late) -> keepalive(keepaliveTime, keepaliveIntvl, keepaliveProbes, late)),

@@ -46,6 +46,11 @@ class TcpTimingsTest {
     assertThat(on(K6_18, Map.of("net.ipv4.tcp_syn_retries", "2")).connectGiveUp().earliest())
         .isEqualTo(Duration.ofSeconds(7));
     TcpTimings three = on(K6_18, Map.of("net.ipv4.tcp_syn_retries", "3"));
+    assertThat(three.connectBudget()).isEqualTo(Duration.ofSeconds(15));
+    // Above 2^6 s (the largest doubling below 120 s) each further retry adds 120 s: 10 retries
+    // budget 127 + 4 x 120 s.
+    assertThat(on(K6_18, Map.of("net.ipv4.tcp_syn_retries", "10")).connectBudget())
+        .isEqualTo(Duration.ofSeconds(127 + 4 * 120));
     assertThat(three.connectGiveUp().earliest()).isEqualTo(Duration.ofSeconds(19));
     assertThat(three.synRetransmissions()).hasSize(7);
     // Default 6: budget 127 s; expiries ... 35, 67 s, then 131 s (10 = 6 + 4 retransmissions).
