@@ -44,13 +44,16 @@ public record RouteRule(String destination, Optional<String> device, int rtoMill
               + destination
               + "' is not allowed (allowed: 'default', an IPv4/IPv6 address or CIDR)");
     }
-    if (device.isPresent() && !device.get().matches("[A-Za-z0-9_.@:-]{1,15}")) {
+    // The CRD's rule: nothing `ip` could read as an option (-x) or a path (., .., /), no
+    // whitespace, no ':' (an address label, never a device), at most IFNAMSIZ - 1 characters.
+    if (device.isPresent() && !device.get().matches("[A-Za-z0-9][A-Za-z0-9_.@-]{0,14}")) {
       return Optional.of(
           "route rule "
               + describe()
               + ": device '"
               + device.get()
-              + "' is not allowed (allowed: an interface name of 1..15 characters)");
+              + "' is not allowed (allowed: an interface name of 1..15 characters [A-Za-z0-9_.@-]"
+              + " starting with a letter or digit)");
     }
     return TunableCatalog.validateRouteRtoMin(rtoMillis)
         .map(error -> "route rule " + describe() + ": " + error);
