@@ -35,6 +35,10 @@ public class TcpProfileSpec {
   @Default("Enforce")
   private Mode mode;
 
+  @JsonPropertyDescription(
+      "How a change reaches the selected nodes: how many at a time, and whether a failure pauses it.")
+  private RolloutSettings rollout;
+
   @JsonPropertyDescription("Accept and SYN queue limits of listening sockets.")
   private ListenQueueSettings listenQueue;
 
