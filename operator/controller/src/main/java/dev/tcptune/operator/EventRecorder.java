@@ -13,8 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Records Events on a TcpProfile (in the operator's namespace: a cluster-scoped object's Events
- * need one). A failed Event write is logged, never fails the reconcile.
+ * Records Events on a TcpProfile. The API server keeps Events of cluster-scoped objects in the
+ * {@code default} namespace (as it does for Nodes), where {@code kubectl describe} finds them. A
+ * failed Event write is logged, never fails the reconcile.
  */
 final class EventRecorder {
 
@@ -22,12 +23,11 @@ final class EventRecorder {
   static final String COMPONENT = "tcptune-operator";
 
   private final KubernetesClient client;
-  private final String namespace;
+  static final String NAMESPACE = "default";
   private final ConditionFactory clock;
 
-  EventRecorder(KubernetesClient client, String namespace, ConditionFactory clock) {
+  EventRecorder(KubernetesClient client, ConditionFactory clock) {
     this.client = client;
-    this.namespace = namespace;
     this.clock = clock;
   }
 
@@ -43,12 +43,12 @@ final class EventRecorder {
       client
           .v1()
           .events()
-          .inNamespace(namespace)
+          .inNamespace(NAMESPACE)
           .resource(
               new EventBuilder()
                   .withNewMetadata()
                   .withName(name)
-                  .withNamespace(namespace)
+                  .withNamespace(NAMESPACE)
                   .endMetadata()
                   .withInvolvedObject(
                       new ObjectReferenceBuilder()

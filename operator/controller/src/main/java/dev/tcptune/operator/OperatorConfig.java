@@ -14,6 +14,7 @@ import java.util.function.Function;
  * @param identity this replica's name in the leader election (the pod name)
  * @param leaseName the Lease the replicas compete for
  * @param leaderElection false only for a single replica in tests
+ * @param leaseDuration how long a dead leader holds the Lease before another replica takes over
  * @param probePort {@code /healthz}, {@code /readyz} and {@code /metrics}; 0 picks a free port
  * @param restoreTimeout how long a deleted profile waits for its nodes to restore their originals
  * @param agent what the agent DaemonSet runs with
@@ -23,6 +24,7 @@ public record OperatorConfig(
     String identity,
     String leaseName,
     boolean leaderElection,
+    Duration leaseDuration,
     int probePort,
     Duration restoreTimeout,
     AgentConfig agent) {
@@ -50,10 +52,27 @@ public record OperatorConfig(
   public OperatorConfig {
     Objects.requireNonNull(namespace, "namespace");
     Objects.requireNonNull(identity, "identity");
+    if (leaseDuration.compareTo(Duration.ofSeconds(3)) < 0) {
+      throw new IllegalArgumentException(
+          "TCPTUNE_LEASE_DURATION: " + leaseDuration + " is not allowed (allowed: at least PT3S)");
+    }
     if (restoreTimeout.isNegative() || restoreTimeout.isZero()) {
       throw new IllegalArgumentException(
           "TCPTUNE_RESTORE_TIMEOUT: " + restoreTimeout + " is not allowed (allowed: > 0)");
     }
+  }
+
+  /** A copy with another identity, lease duration and probe port (a second replica in tests). */
+  public OperatorConfig withReplica(String otherIdentity, int otherProbePort) {
+    return new OperatorConfig(
+        namespace,
+        otherIdentity,
+        leaseName,
+        leaderElection,
+        leaseDuration,
+        otherProbePort,
+        restoreTimeout,
+        agent);
   }
 
   /** From environment variables; each absent one takes its default. */
@@ -64,6 +83,7 @@ public record OperatorConfig(
         or(get, "POD_NAME", "tcptune-operator-" + ProcessHandle.current().pid()),
         or(get, "TCPTUNE_LEASE_NAME", "tcptune-operator"),
         Boolean.parseBoolean(or(get, "TCPTUNE_LEADER_ELECTION", "true")),
+        duration("TCPTUNE_LEASE_DURATION", or(get, "TCPTUNE_LEASE_DURATION", "PT15S")),
         intValue("TCPTUNE_PROBE_PORT", or(get, "TCPTUNE_PROBE_PORT", "8081")),
         duration("TCPTUNE_RESTORE_TIMEOUT", or(get, "TCPTUNE_RESTORE_TIMEOUT", "PT5M")),
         new AgentConfig(

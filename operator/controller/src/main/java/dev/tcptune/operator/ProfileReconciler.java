@@ -53,7 +53,6 @@ public final class ProfileReconciler implements Reconciler<TcpProfile>, Cleaner<
   private final Clock clock;
   private final Duration restoreTimeout;
   private final ProfileStatusBuilder statuses;
-  private final String eventNamespace;
   private InformerEventSource<Node, TcpProfile> nodes;
   private InformerEventSource<TcpNodeState, TcpProfile> states;
 
@@ -62,7 +61,6 @@ public final class ProfileReconciler implements Reconciler<TcpProfile>, Cleaner<
     this.clock = clock;
     this.restoreTimeout = config.restoreTimeout();
     this.statuses = new ProfileStatusBuilder(new ConditionFactory(clock));
-    this.eventNamespace = config.namespace();
   }
 
   @Override
@@ -203,8 +201,7 @@ public final class ProfileReconciler implements Reconciler<TcpProfile>, Cleaner<
     if (events.isEmpty()) {
       return;
     }
-    EventRecorder recorder =
-        new EventRecorder(context.getClient(), eventNamespace, new ConditionFactory(clock));
+    EventRecorder recorder = new EventRecorder(context.getClient(), new ConditionFactory(clock));
     events.forEach(e -> recorder.record(profile, e));
   }
 }

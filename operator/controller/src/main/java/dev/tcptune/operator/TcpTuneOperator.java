@@ -5,6 +5,7 @@ import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +28,17 @@ public final class TcpTuneOperator implements AutoCloseable {
   /** Starts reconciling (once this replica leads) and serving probes; returns at once. */
   public static TcpTuneOperator start(KubernetesClient client, OperatorConfig config, Clock clock)
       throws IOException {
+    return start(client, config, clock, true);
+  }
+
+  /**
+   * @param exitOnStopLeading a replica that loses the Lease exits (the pod restarts and rejoins as
+   *     a follower), so two replicas never reconcile at once; false only for replicas in one test
+   *     JVM
+   */
+  public static TcpTuneOperator start(
+      KubernetesClient client, OperatorConfig config, Clock clock, boolean exitOnStopLeading)
+      throws IOException {
     LOG.atInfo()
         .addKeyValue("namespace", config.namespace())
         .addKeyValue("identity", config.identity())
@@ -42,9 +54,7 @@ public final class TcpTuneOperator implements AutoCloseable {
             o -> {
               o.withKubernetesClient(client).withCloseClientOnStop(false);
               if (config.leaderElection()) {
-                o.withLeaderElectionConfiguration(
-                    new LeaderElectionConfiguration(
-                        config.leaseName(), config.namespace(), config.identity()));
+                o.withLeaderElectionConfiguration(leaderElection(config, exitOnStopLeading));
               }
             });
     operator.register(new NodeStateReconciler(metrics));
@@ -58,6 +68,20 @@ public final class TcpTuneOperator implements AutoCloseable {
             () -> operator.getRuntimeInfo().isStarted(),
             metrics::scrape);
     return new TcpTuneOperator(operator, probes);
+  }
+
+  private static LeaderElectionConfiguration leaderElection(
+      OperatorConfig config, boolean exitOnStopLeading) {
+    Duration lease = config.leaseDuration();
+    return new LeaderElectionConfiguration(
+        config.leaseName(),
+        config.namespace(),
+        lease,
+        lease.multipliedBy(2).dividedBy(3),
+        lease.dividedBy(5),
+        config.identity(),
+        null,
+        exitOnStopLeading);
   }
 
   public int probePort() {

@@ -33,6 +33,8 @@ public class TcpNodeStateSpec {
       "The metadata.generation of each profile in profiles that this spec carries: during a staged"
           + " rollout a node keeps an older generation until its turn comes.")
   @Size(max = 64)
+  // Left out when empty: fabric8 writes an empty map as null, which the schema refuses.
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
   private Map<String, Long> profileGenerations = new TreeMap<>();
 
   @JsonPropertyDescription("One entry per sysctl, with the profile it came from. Each key once.")
