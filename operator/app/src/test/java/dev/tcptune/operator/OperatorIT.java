@@ -12,6 +12,9 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Clock;
@@ -123,7 +126,11 @@ class OperatorIT {
   }
 
   Map<String, String> settings(String node) {
-    return state(node).orElseThrow().getSpec().getSettings().stream()
+    return state(node)
+        .orElseThrow(() -> new AssertionError("no TcpNodeState for " + node))
+        .getSpec()
+        .getSettings()
+        .stream()
         .collect(
             Collectors.toMap(EffectiveSetting::getKey, s -> s.getValue() + "@" + s.getProfile()));
   }
@@ -465,5 +472,113 @@ class OperatorIT {
     waitForState("gone-1");
     client.nodes().withName("gone-1").delete();
     await().atMost(WAIT).until(() -> state("gone-1").isEmpty());
+  }
+
+  @Test
+  void ownsTheAgentDaemonSet() throws Exception {
+    Deployment deployment =
+        client
+            .apps()
+            .deployments()
+            .inNamespace(NAMESPACE)
+            .resource(
+                new DeploymentBuilder()
+                    .withNewMetadata()
+                    .withName("tcptune-operator")
+                    .withNamespace(NAMESPACE)
+                    .endMetadata()
+                    .withNewSpec()
+                    .withNewSelector()
+                    .withMatchLabels(Map.of("app", "tcptune-operator"))
+                    .endSelector()
+                    .withNewTemplate()
+                    .withNewMetadata()
+                    .withLabels(Map.of("app", "tcptune-operator"))
+                    .endMetadata()
+                    .withNewSpec()
+                    .addNewContainer()
+                    .withName("operator")
+                    .withImage("tcptune:test")
+                    .endContainer()
+                    .endSpec()
+                    .endTemplate()
+                    .endSpec()
+                    .build())
+            .create();
+    try {
+      var daemonSets = client.apps().daemonSets().inNamespace(NAMESPACE).withName("tcptune-agent");
+      await().atMost(WAIT).until(() -> daemonSets.get() != null);
+      DaemonSet ds = daemonSets.get();
+      assertThat(ds.getMetadata().getOwnerReferences())
+          .extracting(o -> o.getKind() + "/" + o.getName())
+          .containsExactly("Deployment/tcptune-operator");
+      var pod = ds.getSpec().getTemplate().getSpec();
+      var container = pod.getContainers().get(0);
+      assertThat(container.getImage()).isEqualTo("ghcr.io/tcptune/tcptune:latest");
+      assertThat(container.getArgs()).containsExactly("agent");
+      assertThat(pod.getHostNetwork()).isTrue();
+      assertThat(pod.getTolerations()).extracting(t -> t.getOperator()).containsExactly("Exists");
+      assertThat(pod.getNodeSelector()).containsEntry("kubernetes.io/os", "linux");
+      assertThat(container.getResources().getLimits().get("memory").toString()).isEqualTo("128Mi");
+      assertThat(container.getEnv())
+          .extracting(e -> e.getName() + "=" + e.getValue())
+          .contains("TCPTUNE_CHECK_INTERVAL=30s", "TCPTUNE_STATS_INTERVAL=60s")
+          .anyMatch(e -> e.startsWith("JAVA_TOOL_OPTIONS=-XX:+UseSerialGC"));
+
+      // Changed by hand: put back.
+      daemonSets.edit(
+          d -> {
+            d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("evil:latest");
+            return d;
+          });
+      client
+          .apps()
+          .deployments()
+          .inNamespace(NAMESPACE)
+          .withName("tcptune-operator")
+          .edit(
+              d -> {
+                d.getMetadata().setLabels(Map.of("touched", "yes"));
+                return d;
+              });
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          daemonSets
+                              .get()
+                              .getSpec()
+                              .getTemplate()
+                              .getSpec()
+                              .getContainers()
+                              .get(0)
+                              .getImage())
+                      .isEqualTo("ghcr.io/tcptune/tcptune:latest"));
+      // Unchanged: not written again.
+      String version = daemonSets.get().getMetadata().getResourceVersion();
+      double reconciles = operatorReconciled("agent-daemonset");
+      client
+          .apps()
+          .deployments()
+          .inNamespace(NAMESPACE)
+          .withName("tcptune-operator")
+          .edit(
+              d -> {
+                d.getMetadata().setLabels(Map.of("touched", "again"));
+                return d;
+              });
+      await().atMost(WAIT).until(() -> operatorReconciled("agent-daemonset") >= 3);
+      System.err.println(
+      assertThat(daemonSets.get().getMetadata().getResourceVersion()).isEqualTo(version);
+    } finally {
+      client.resource(deployment).delete();
+      client.apps().daemonSets().inNamespace(NAMESPACE).withName("tcptune-agent").delete();
+    }
+  }
+
+  double operatorReconciled(String controller) throws Exception {
+    return OperatorReplicasIT.metric(
+        operator, "tcptune_reconcile_seconds_count", "controller=\"" + controller + "\"");
   }
 }

@@ -13,6 +13,7 @@ import java.util.function.Function;
  *     DaemonSet
  * @param identity this replica's name in the leader election (the pod name)
  * @param leaseName the Lease the replicas compete for
+ * @param deployment the operator's own Deployment, which owns the agent DaemonSet
  * @param leaderElection false only for a single replica in tests
  * @param leaseDuration how long a dead leader holds the Lease before another replica takes over
  * @param probePort {@code /healthz}, {@code /readyz} and {@code /metrics}; 0 picks a free port
@@ -23,6 +24,7 @@ public record OperatorConfig(
     String namespace,
     String identity,
     String leaseName,
+    String deployment,
     boolean leaderElection,
     Duration leaseDuration,
     int probePort,
@@ -62,19 +64,6 @@ public record OperatorConfig(
     }
   }
 
-  /** A copy with another identity, lease duration and probe port (a second replica in tests). */
-  public OperatorConfig withReplica(String otherIdentity, int otherProbePort) {
-    return new OperatorConfig(
-        namespace,
-        otherIdentity,
-        leaseName,
-        leaderElection,
-        leaseDuration,
-        otherProbePort,
-        restoreTimeout,
-        agent);
-  }
-
   /** From environment variables; each absent one takes its default. */
   public static OperatorConfig fromEnvironment(Map<String, String> env) {
     Function<String, String> get = env::get;
@@ -82,6 +71,7 @@ public record OperatorConfig(
         or(get, "TCPTUNE_NAMESPACE", "tcptune-system"),
         or(get, "POD_NAME", "tcptune-operator-" + ProcessHandle.current().pid()),
         or(get, "TCPTUNE_LEASE_NAME", "tcptune-operator"),
+        or(get, "TCPTUNE_OPERATOR_DEPLOYMENT", "tcptune-operator"),
         Boolean.parseBoolean(or(get, "TCPTUNE_LEADER_ELECTION", "true")),
         duration("TCPTUNE_LEASE_DURATION", or(get, "TCPTUNE_LEASE_DURATION", "PT15S")),
         intValue("TCPTUNE_PROBE_PORT", or(get, "TCPTUNE_PROBE_PORT", "8081")),

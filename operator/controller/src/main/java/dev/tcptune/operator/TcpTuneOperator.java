@@ -60,6 +60,11 @@ public final class TcpTuneOperator implements AutoCloseable {
     operator.register(new NodeStateReconciler(metrics));
     operator.register(new OrphanStateReconciler(metrics));
     operator.register(new ProfileReconciler(metrics, clock, config));
+    operator.register(
+        new AgentDaemonSetReconciler(config.agent(), metrics),
+        o ->
+            o.settingNamespace(config.namespace())
+                .withGenericFilter(d -> config.deployment().equals(d.getMetadata().getName())));
     operator.start();
     ProbeServer probes =
         new ProbeServer(
