@@ -58,7 +58,7 @@ public final class TunableCatalog {
           5,
           300,
           ANY,
-          "how long an orphaned FIN_WAIT2 socket lives",
+          "how long an orphaned FIN_WAIT2 socket lives (at least 3.5 RTO)",
           "60");
   public static final Tunable TCP_KEEPALIVE_TIME =
       entry(
@@ -94,8 +94,19 @@ public final class TunableCatalog {
           1,
           10,
           ANY,
-          "SYN retransmissions of connect() before it times out (6 = 127 s)",
+          "SYN retransmissions of connect(); with the time budget they imply, when connect() times"
+              + " out (6: about 127 s before 6.7, about 131 s from 6.7)",
           "6");
+  public static final Tunable TCP_SYN_LINEAR_TIMEOUTS =
+      entry(
+          "net.ipv4.tcp_syn_linear_timeouts",
+          Unit.COUNT,
+          0,
+          10,
+          KernelVersion.of(6, 7, 0),
+          "SYN retransmissions of connect() that keep the initial 1 s RTO before it doubles; they"
+              + " come on top of tcp_syn_retries",
+          "4");
   public static final Tunable TCP_SYNACK_RETRIES =
       entry(
           "net.ipv4.tcp_synack_retries",
@@ -121,7 +132,8 @@ public final class TunableCatalog {
           3,
           20,
           ANY,
-          "retransmissions after which an established connection is dropped",
+          "how long an established connection with unanswered data retransmits: a time budget from"
+              + " a fixed 200 ms base whatever the RTO floor (15: 924.6 s)",
           "15");
   public static final Tunable TCP_ORPHAN_RETRIES =
       entry(
@@ -130,7 +142,8 @@ public final class TunableCatalog {
           0,
           15,
           ANY,
-          "FIN retransmissions of orphaned sockets (0 means 8)",
+          "how long an orphaned closing socket retransmits its FIN: a time budget like"
+              + " tcp_retries2 (0 means 8 while the socket is alive)",
           "0");
   public static final Tunable TCP_RTO_MIN_US =
       entry(
@@ -170,6 +183,7 @@ public final class TunableCatalog {
               TCP_KEEPALIVE_INTVL,
               TCP_KEEPALIVE_PROBES,
               TCP_SYN_RETRIES,
+              TCP_SYN_LINEAR_TIMEOUTS,
               TCP_SYNACK_RETRIES,
               TCP_RETRIES1,
               TCP_RETRIES2,
