@@ -70,8 +70,6 @@ public final class FleetPlanner {
       TcpProfile profile, List<NodeInput> nodes, Map<String, TcpNodeState> states) {
     List<FieldError> errors = new ArrayList<>(validator.validate(profile.getSpec()));
     if (profile.getSpec() != null) {
-      errors.addAll(
-          LabelSelectors.validate(profile.getSpec().getNodeSelector(), "spec.nodeSelector"));
       MaxUnavailable.validate(profile.getSpec().getRollout()).ifPresent(errors::add);
     }
     if (!errors.isEmpty()) {

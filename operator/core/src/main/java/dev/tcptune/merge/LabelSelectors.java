@@ -1,9 +1,7 @@
 package dev.tcptune.merge;
 
-import dev.tcptune.profile.FieldError;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -24,7 +22,7 @@ public final class LabelSelectors {
   /**
    * Whether {@code selector} selects an object with {@code labels}.
    *
-   * @throws IllegalArgumentException for an expression {@link #validate} reports
+   * @throws IllegalArgumentException for an unknown operator ({@code ProfileValidator} reports it)
    */
   public static boolean matches(LabelSelector selector, Map<String, String> labels) {
     if (selector == null) {
@@ -60,35 +58,5 @@ public final class LabelSelectors {
           throw new IllegalArgumentException(
               "operator: '" + expression.getOperator() + "' is not one of " + OPERATORS);
     };
-  }
-
-  /** Every error of {@code selector} (at {@code path}), as the API server reports them. */
-  public static List<FieldError> validate(LabelSelector selector, String path) {
-    List<FieldError> errors = new ArrayList<>();
-    if (selector == null || selector.getMatchExpressions() == null) {
-      return errors;
-    }
-    for (int i = 0; i < selector.getMatchExpressions().size(); i++) {
-      LabelSelectorRequirement expression = selector.getMatchExpressions().get(i);
-      String at = path + ".matchExpressions[" + i + "]";
-      String operator = expression.getOperator();
-      int values = expression.getValues() == null ? 0 : expression.getValues().size();
-      if (expression.getKey() == null || expression.getKey().isEmpty()) {
-        errors.add(new FieldError(at + ".key", "is required (allowed: a label key)"));
-      }
-      if (operator == null || !OPERATORS.contains(operator)) {
-        errors.add(
-            new FieldError(
-                at + ".operator",
-                "'" + operator + "' is not allowed (allowed: In, NotIn, Exists, DoesNotExist)"));
-      } else if ((operator.equals("In") || operator.equals("NotIn")) && values == 0) {
-        errors.add(
-            new FieldError(at + ".values", "must not be empty when the operator is " + operator));
-      } else if ((operator.equals("Exists") || operator.equals("DoesNotExist")) && values > 0) {
-        errors.add(
-            new FieldError(at + ".values", "must be empty when the operator is " + operator));
-      }
-    }
-    return errors;
   }
 }

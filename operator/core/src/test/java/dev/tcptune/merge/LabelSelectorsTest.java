@@ -59,15 +59,11 @@ class LabelSelectorsTest {
   }
 
   @Test
-  void unknownOperatorIsReportedAndNeverMatchedSilently() {
-    LabelSelector bad = expression("pool", "Equals", "web");
-
-    assertThat(LabelSelectors.validate(bad, "spec.nodeSelector"))
-        .extracting(Object::toString)
-        .containsExactly(
-            "spec.nodeSelector.matchExpressions[0].operator: 'Equals' is not allowed (allowed: In,"
-                + " NotIn, Exists, DoesNotExist)");
-    assertThatThrownBy(() -> LabelSelectors.matches(bad, Map.of("pool", "web")))
-        .isInstanceOf(IllegalArgumentException.class);
+  void unknownOperatorIsNeverMatchedSilently() {
+    assertThatThrownBy(
+            () ->
+                LabelSelectors.matches(expression("pool", "Equals", "web"), Map.of("pool", "web")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Equals");
   }
 }

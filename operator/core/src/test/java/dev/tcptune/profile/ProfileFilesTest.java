@@ -193,7 +193,7 @@ class ProfileFilesTest {
     assertThat(desired.sysctls())
         .containsEntry("net.core.somaxconn", "8192")
         .containsEntry("net.ipv4.tcp_max_syn_backlog", "4000");
-    assertThat(desired.routes()).extracting(r -> r.rtoMillis()).containsExactly(50);
+    assertThat(desired.routeRules()).extracting(r -> r.rtoMillis()).containsExactly(50);
   }
 
   @Test
