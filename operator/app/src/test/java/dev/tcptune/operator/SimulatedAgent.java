@@ -29,16 +29,16 @@ final class SimulatedAgent {
 
   /** Every setting of the spec refused by the kernel. */
   void failed(String node, String why) {
-    report(node, SettingState.FAILED, why, "Applied", false);
+    report(node, SettingState.FAILED, why, "NotApplied", false);
   }
 
-  /** The spec is empty and the originals are back. */
+  /** The spec is empty and the originals are back: {@code Applied=False, reason Restored}. */
   void restored(String node) {
-    report(node, SettingState.RESTORED, null, "Restored", true);
+    report(node, SettingState.RESTORED, null, "Restored", false);
   }
 
-  private void report(
-      String node, SettingState state, String message, String conditionType, boolean ok) {
+  /** Writes the status as the agent does: one Applied condition with {@code reason}. */
+  private void report(String node, SettingState state, String message, String reason, boolean ok) {
     TcpNodeState current = client.resources(TcpNodeState.class).withName(node).get();
     long generation = current.getMetadata().getGeneration();
     TcpNodeStateStatus status = new TcpNodeStateStatus();
@@ -49,7 +49,7 @@ final class SimulatedAgent {
           NodeSettingStatus.builder()
               .key(s.getKey())
               .desired(s.getValue())
-              .actual(ok ? s.getValue() : "1")
+              .actual(state == SettingState.FAILED ? "1" : s.getValue())
               .original("1")
               .state(state)
               .message(message)
@@ -68,9 +68,9 @@ final class SimulatedAgent {
     status.setConditions(
         List.of(
             new ConditionBuilder()
-                .withType(conditionType)
+                .withType("Applied")
                 .withStatus(ok ? "True" : "False")
-                .withReason(ok ? conditionType : "WriteFailed")
+                .withReason(reason)
                 .withMessage(message == null ? "" : message)
                 .withObservedGeneration(generation)
                 .withLastTransitionTime("2026-01-01T00:00:00Z")

@@ -28,6 +28,10 @@ public final class AgentReport {
   public static final String APPLIED = "Applied";
 
   public static final String DEGRADED = "Degraded";
+
+  /**
+   * Reason of the agent's {@code Applied=False} when the spec is empty and every original is back.
+   */
   public static final String RESTORED = "Restored";
 
   private static final Set<SettingState> FAILED =
@@ -57,13 +61,19 @@ public final class AgentReport {
 
   /**
    * The agent put every original back: the spec asks for nothing, and the agent says so for this
-   * generation with a Restored condition or with every setting and route it still lists Restored.
+   * generation with {@code Applied=False, reason Restored}, or lists every setting and route it
+   * still reports as Restored.
    */
   public boolean restored() {
     if (!current() || !spec().getSettings().isEmpty() || !spec().getRoutes().isEmpty()) {
       return false;
     }
-    if (conditionTrue(RESTORED)) {
+    boolean saysRestored =
+        ConditionFactory.find(status().getConditions(), APPLIED)
+            .filter(c -> RESTORED.equals(c.getReason()))
+            .filter(c -> forThisGeneration(c.getObservedGeneration()))
+            .isPresent();
+    if (saysRestored) {
       return true;
     }
     return status().getSettings().stream().allMatch(s -> s.getState() == SettingState.RESTORED)
@@ -177,11 +187,12 @@ public final class AgentReport {
   private boolean conditionTrue(String type) {
     return ConditionFactory.find(status().getConditions(), type)
         .filter(c -> "True".equals(c.getStatus()))
-        .filter(
-            c ->
-                c.getObservedGeneration() == null
-                    || c.getObservedGeneration().equals(state.getMetadata().getGeneration()))
+        .filter(c -> forThisGeneration(c.getObservedGeneration()))
         .isPresent();
+  }
+
+  private boolean forThisGeneration(Long observed) {
+    return observed == null || observed.equals(state.getMetadata().getGeneration());
   }
 
   private String name() {
