@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -147,8 +148,8 @@ public final class NodeStateReconciler implements Reconciler<Node> {
     copy.setProfiles(spec.getProfiles() == null ? List.of() : List.copyOf(spec.getProfiles()));
     copy.setProfileGenerations(
         spec.getProfileGenerations() == null
-            ? new java.util.TreeMap<>()
-            : new java.util.TreeMap<>(spec.getProfileGenerations()));
+            ? new TreeMap<>()
+            : new TreeMap<>(spec.getProfileGenerations()));
     copy.setSettings(spec.getSettings() == null ? List.of() : List.copyOf(spec.getSettings()));
     copy.setRoutes(spec.getRoutes() == null ? List.of() : List.copyOf(spec.getRoutes()));
     return copy;

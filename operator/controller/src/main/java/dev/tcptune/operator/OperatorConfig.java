@@ -3,6 +3,7 @@ package dev.tcptune.operator;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
@@ -117,7 +118,7 @@ public record OperatorConfig(
   }
 
   static Map<String, String> labels(String text) {
-    java.util.TreeMap<String, String> labels = new java.util.TreeMap<>();
+    TreeMap<String, String> labels = new TreeMap<>();
     for (String pair : text.split(",")) {
       if (pair.isBlank()) {
         continue;

@@ -1,10 +1,12 @@
 package dev.tcptune.operator;
 
+import dev.tcptune.status.ProfileConditions;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.MDC;
@@ -34,15 +36,14 @@ public final class OperatorMetrics {
             .description("TcpProfile status writes")
             .register(registry);
     for (String reason :
-        new String[] {
-          "AllNodesApplied",
-          "NoNodesSelected",
-          "NotAllNodesApplied",
-          "NodesFailed",
-          "RolloutPaused",
-          "ValidationFailed",
-          "Deleting"
-        }) {
+        List.of(
+            ProfileConditions.ALL_NODES_APPLIED,
+            ProfileConditions.NO_NODES_SELECTED,
+            ProfileConditions.NOT_ALL_NODES_APPLIED,
+            ProfileConditions.NODES_FAILED,
+            ProfileConditions.ROLLOUT_PAUSED,
+            ProfileConditions.VALIDATION_FAILED,
+            ProfileConditions.DELETING)) {
       Gauge.builder("tcptune_profiles", () -> count(profileReasons, reason))
           .description("TcpProfiles by the reason of their Ready condition")
           .tag("ready_reason", reason)

@@ -90,7 +90,8 @@ public final class FleetPlanner {
   private static RolloutPlan rollout(
       TcpProfile profile, List<String> selected, Map<String, TcpNodeState> states) {
     String name = profile.getMetadata().getName();
-    long generation = ProfileContribution.current(profile).generation();
+    Long observed = profile.getMetadata().getGeneration();
+    long generation = observed == null ? 0 : observed;
     Set<String> admitted = new LinkedHashSet<>();
     List<String> pending = new ArrayList<>();
     int done = 0;
