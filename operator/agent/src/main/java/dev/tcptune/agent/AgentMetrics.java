@@ -33,7 +33,10 @@ public final class AgentMetrics {
         Counter.builder("tcptune_agent_status_writes")
             .description("Status patches sent to the API server")
             .register(registry);
-    Gauge.builder("tcptune_agent_last_check_timestamp_seconds", lastCheckEpochMillis, v -> v.get() / 1000.0)
+    Gauge.builder(
+            "tcptune_agent_last_check_timestamp_seconds",
+            lastCheckEpochMillis,
+            v -> v.get() / 1000.0)
         .description("When the node was last compared with its TcpNodeState")
         .register(registry);
   }

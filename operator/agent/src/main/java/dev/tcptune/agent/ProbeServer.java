@@ -12,8 +12,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * {@code /metrics} (Prometheus text), {@code /healthz} (the check loop is alive) and {@code
- * /readyz} (the first check is done and the watch is up), on the JDK's HTTP server: three plain
- * GET endpoints need no framework.
+ * /readyz} (the first check is done and the watch is up), on the JDK's HTTP server: three plain GET
+ * endpoints need no framework.
  */
 public final class ProbeServer implements AutoCloseable {
 
@@ -25,7 +25,8 @@ public final class ProbeServer implements AutoCloseable {
       throws IOException {
     server = HttpServer.create(new InetSocketAddress(port), 16);
     server.createContext(
-        "/metrics", exchange -> respond(exchange, 200, registry.scrape(), "text/plain; version=0.0.4"));
+        "/metrics",
+        exchange -> respond(exchange, 200, registry.scrape(), "text/plain; version=0.0.4"));
     server.createContext("/healthz", exchange -> probe(exchange, healthy));
     server.createContext("/readyz", exchange -> probe(exchange, ready));
     server.setExecutor(Executors.newSingleThreadExecutor(r -> daemon(r, "tcptune-probes")));
@@ -45,7 +46,8 @@ public final class ProbeServer implements AutoCloseable {
   private static void respond(HttpExchange exchange, int code, String body, String type)
       throws IOException {
     try (exchange) {
-      if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
+      if (!"GET".equals(exchange.getRequestMethod())
+          && !"HEAD".equals(exchange.getRequestMethod())) {
         exchange.sendResponseHeaders(405, -1);
         return;
       }
