@@ -26,7 +26,7 @@ public final class Explainer {
 
   public Explanation explain(String profile, DesiredState desired, ExplainOptions options) {
     Map<String, String> values = desired.sysctls();
-    OptionalInt routeFloor = desired.routes().stream().mapToInt(RouteRule::rtoMillis).min();
+    OptionalInt routeFloor = desired.routeRules().stream().mapToInt(RouteRule::rtoMillis).min();
     TcpTimings t = TcpTimings.of(values, routeFloor);
     List<String> facts = new ArrayList<>();
     List<String> warnings = new ArrayList<>();

@@ -3,6 +3,7 @@ package dev.tcptune.explain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tcptune.kernel.apply.DesiredState;
+import dev.tcptune.kernel.apply.Mode;
 import dev.tcptune.kernel.route.RouteRule;
 import java.time.Duration;
 import java.util.List;
@@ -98,8 +99,10 @@ class ExplainerTest {
   @Test
   void aLowRouteRtoFloorShortensTheEstablishedTimeoutAndWarnsBelowRfc1122() {
     DesiredState desired =
-        new DesiredState(
-            Map.of("net.ipv4.tcp_retries2", "5"), List.of(RouteRule.to("10.0.0.0/8", 20)));
+        DesiredState.of(
+            Map.of("net.ipv4.tcp_retries2", "5"),
+            List.of(RouteRule.to("10.0.0.0/8", 20)),
+            Mode.ENFORCE);
 
     Explanation e = explainer.explain("p", desired, ExplainOptions.none());
 

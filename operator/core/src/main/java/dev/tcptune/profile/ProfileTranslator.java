@@ -3,6 +3,7 @@ package dev.tcptune.profile;
 import dev.tcptune.api.v1alpha1.RouteRtoRule;
 import dev.tcptune.api.v1alpha1.TcpProfileSpec;
 import dev.tcptune.kernel.apply.DesiredState;
+import dev.tcptune.kernel.apply.Mode;
 import dev.tcptune.kernel.route.RouteRule;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,7 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Turns a validated profile spec into the kernel layer's {@link DesiredState}. */
+/**
+ * Turns a validated profile spec into the kernel layer's {@link DesiredState}, every entry in the
+ * profile's mode (Enforce when unset).
+ */
 public final class ProfileTranslator {
 
   private ProfileTranslator() {}
@@ -38,6 +42,7 @@ public final class ProfileTranslator {
             new RouteRule(rule.getDestination(), Optional.ofNullable(rule.getDevice()), millis));
       }
     }
-    return new DesiredState(sysctls, routes);
+    Mode mode = spec.getMode() == dev.tcptune.api.v1alpha1.Mode.AUDIT ? Mode.AUDIT : Mode.ENFORCE;
+    return DesiredState.of(sysctls, routes, mode);
   }
 }

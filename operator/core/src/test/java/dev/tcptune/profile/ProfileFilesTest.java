@@ -78,7 +78,7 @@ class ProfileFilesTest {
         .containsEntry("net.ipv4.tcp_rto_min_us", "50000")
         .containsEntry("net.ipv4.tcp_orphan_retries", "7")
         .containsEntry("net.ipv4.ip_local_port_range", "10240 65000");
-    assertThat(desired.routes())
+    assertThat(desired.routeRules())
         .extracting(r -> r.describe())
         .containsExactly("10.0.0.0/8 dev eth0 rto_min 20ms", "default rto_min 1000ms");
   }

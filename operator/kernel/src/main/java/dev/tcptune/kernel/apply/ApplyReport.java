@@ -1,6 +1,7 @@
 package dev.tcptune.kernel.apply;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -19,19 +20,31 @@ public record ApplyReport(List<SettingResult> settings, List<RouteResult> routes
 
   /** True when every key and route is at its desired value. */
   public boolean fullyApplied() {
-    return settings.stream().allMatch(s -> s.status().isGood())
-        && routes.stream().allMatch(r -> r.status().isGood());
+    return statuses().allMatch(SettingStatus::isGood);
   }
 
   /** True when anything is DRIFTED. */
   public boolean drifted() {
-    return Stream.concat(
-            settings.stream().map(SettingResult::status), routes.stream().map(RouteResult::status))
-        .anyMatch(s -> s == SettingStatus.DRIFTED);
+    return statuses().anyMatch(s -> s == SettingStatus.DRIFTED);
+  }
+
+  /** How many keys and routes had been changed by another writer and were written again. */
+  public long corrections() {
+    return statuses().filter(s -> s == SettingStatus.CORRECTED).count();
+  }
+
+  /** How many keys and routes carry {@code status}. */
+  public long count(SettingStatus status) {
+    return statuses().filter(s -> s == status).count();
   }
 
   /** The result for one key, if reported. */
-  public java.util.Optional<SettingResult> setting(String key) {
+  public Optional<SettingResult> setting(String key) {
     return settings.stream().filter(s -> s.key().equals(key)).findFirst();
+  }
+
+  private Stream<SettingStatus> statuses() {
+    return Stream.concat(
+        settings.stream().map(SettingResult::status), routes.stream().map(RouteResult::status));
   }
 }

@@ -10,23 +10,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * An {@link OriginalsJournal} in a JSON file, for the CLI: every change rewrites the whole file
+ * An {@link OriginalsJournal} in a JSON file, for the CLI: every batch rewrites the whole file
  * through a temporary file, fsync and an atomic rename, so a crash leaves either the old or the new
- * journal, never half of one. Format: {@code {"sysctls": {key: value}, "routes": {id: ms|null}}}.
+ * journal, never half of one. Format: {@code {"sysctls": {key: {"original": v, "lastWritten": v}},
+ * "routes": {id: {"original": ms|null, "lastWritten": ms}}}}.
  */
-public final class FileOriginalsJournal implements OriginalsJournal {
+public final class FileOriginalsJournal extends InMemoryOriginalsJournal {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private final Path file;
-  private final InMemoryOriginalsJournal state = new InMemoryOriginalsJournal();
 
   /**
    * Opens (or starts) the journal at {@code file}.
@@ -34,10 +33,12 @@ public final class FileOriginalsJournal implements OriginalsJournal {
    * @throws UncheckedIOException when an existing file cannot be read or parsed
    */
   public FileOriginalsJournal(Path file) {
-    this.file = Objects.requireNonNull(file, "file").toAbsolutePath();
-    if (Files.exists(this.file)) {
-      load();
-    }
+    this(Objects.requireNonNull(file, "file").toAbsolutePath(), read(file.toAbsolutePath()));
+  }
+
+  private FileOriginalsJournal(Path file, JsonNode root) {
+    super(settingsOf(root), routesOf(root));
+    this.file = file;
   }
 
   /** Where the journal lives. */
@@ -45,37 +46,63 @@ public final class FileOriginalsJournal implements OriginalsJournal {
     return file;
   }
 
-  private void load() {
+  private static JsonNode read(Path file) {
+    if (!Files.exists(file)) {
+      return MAPPER.createObjectNode();
+    }
     try {
-      JsonNode root = MAPPER.readTree(file.toFile());
-      root.path("sysctls")
-          .fields()
-          .forEachRemaining(e -> state.record(e.getKey(), e.getValue().asText()));
-      root.path("routes")
-          .fields()
-          .forEachRemaining(
-              e ->
-                  state.recordRoute(
-                      e.getKey(),
-                      e.getValue().isNull()
-                          ? OptionalInt.empty()
-                          : OptionalInt.of(e.getValue().asInt())));
+      return MAPPER.readTree(file.toFile());
     } catch (IOException e) {
       throw new UncheckedIOException("originals journal " + file + ": cannot be read", e);
     }
   }
 
-  private void save() {
+  private static List<SettingOriginal> settingsOf(JsonNode root) {
+    List<SettingOriginal> settings = new ArrayList<>();
+    root.path("sysctls")
+        .fields()
+        .forEachRemaining(
+            e ->
+                settings.add(
+                    new SettingOriginal(
+                        e.getKey(),
+                        e.getValue().path("original").asText(),
+                        e.getValue().path("lastWritten").asText())));
+    return settings;
+  }
+
+  private static List<RouteOriginal> routesOf(JsonNode root) {
+    List<RouteOriginal> routes = new ArrayList<>();
+    root.path("routes")
+        .fields()
+        .forEachRemaining(
+            e -> {
+              JsonNode original = e.getValue().path("original");
+              routes.add(
+                  new RouteOriginal(
+                      e.getKey(),
+                      original.isInt() ? OptionalInt.of(original.asInt()) : OptionalInt.empty(),
+                      e.getValue().path("lastWritten").asInt()));
+            });
+    return routes;
+  }
+
+  @Override
+  protected void persist(List<SettingOriginal> settings, List<RouteOriginal> routes) {
     ObjectNode root = MAPPER.createObjectNode();
     ObjectNode sysctls = root.putObject("sysctls");
-    state.originals().forEach(sysctls::put);
-    ObjectNode routes = root.putObject("routes");
-    for (RouteOriginal r : state.routeOriginals()) {
-      if (r.rtoMinMillis().isPresent()) {
-        routes.put(r.routeId(), r.rtoMinMillis().getAsInt());
+    for (SettingOriginal s : settings) {
+      sysctls.putObject(s.key()).put("original", s.original()).put("lastWritten", s.lastWritten());
+    }
+    ObjectNode routeNodes = root.putObject("routes");
+    for (RouteOriginal r : routes) {
+      ObjectNode node = routeNodes.putObject(r.routeId());
+      if (r.originalMillis().isPresent()) {
+        node.put("original", r.originalMillis().getAsInt());
       } else {
-        routes.putNull(r.routeId());
+        node.putNull("original");
       }
+      node.put("lastWritten", r.lastWrittenMillis());
     }
     try {
       Path dir = file.getParent();
@@ -93,57 +120,5 @@ public final class FileOriginalsJournal implements OriginalsJournal {
     } catch (IOException e) {
       throw new UncheckedIOException("originals journal " + file + ": cannot be written", e);
     }
-  }
-
-  @Override
-  public Optional<String> original(String key) {
-    return state.original(key);
-  }
-
-  @Override
-  public void record(String key, String originalValue) {
-    if (state.original(key).isEmpty()) {
-      state.record(key, originalValue);
-      save();
-    }
-  }
-
-  @Override
-  public void forget(String key) {
-    if (state.original(key).isPresent()) {
-      state.forget(key);
-      save();
-    }
-  }
-
-  @Override
-  public Map<String, String> originals() {
-    return state.originals();
-  }
-
-  @Override
-  public Optional<RouteOriginal> routeOriginal(String routeId) {
-    return state.routeOriginal(routeId);
-  }
-
-  @Override
-  public void recordRoute(String routeId, OptionalInt originalRtoMinMillis) {
-    if (state.routeOriginal(routeId).isEmpty()) {
-      state.recordRoute(routeId, originalRtoMinMillis);
-      save();
-    }
-  }
-
-  @Override
-  public void forgetRoute(String routeId) {
-    if (state.routeOriginal(routeId).isPresent()) {
-      state.forgetRoute(routeId);
-      save();
-    }
-  }
-
-  @Override
-  public List<RouteOriginal> routeOriginals() {
-    return state.routeOriginals();
   }
 }

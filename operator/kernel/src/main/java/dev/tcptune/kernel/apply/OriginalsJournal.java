@@ -1,40 +1,52 @@
 package dev.tcptune.kernel.apply;
 
+import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 
 /**
- * Durable memory of the values found before tcptune's first write, so a restore puts the node back
- * exactly even after a crash. {@code record*} must have persisted the value when it returns (the
- * applier writes the key only afterwards) and throws when it cannot; the agent persists into the
- * node's status, the CLI into a file. The first recorded value wins: recording a key again keeps
- * the earlier original.
+ * Durable memory, per sysctl and per route, of the value found before tcptune's first write and of
+ * the value tcptune wrote last, so a restore puts the node back exactly (even after a crash) and
+ * never overwrites another writer's change.
+ *
+ * <p>Changes come in batches: {@link #recordAll} is called once per apply, before the first write
+ * of that apply, with every entry the apply is about to write; {@link #forgetAll} once per restore.
+ * Each call must be durable when it returns (one write to the node's status for the agent, one file
+ * replace for the CLI) and must throw, changing nothing, when it cannot persist. The first recorded
+ * original wins: recording a known key again keeps its original and only replaces {@code
+ * lastWritten}. Implementations are safe to share between threads.
  */
 public interface OriginalsJournal {
 
+  /** The journal entry of a sysctl, if any. */
+  Optional<SettingOriginal> setting(String key);
+
+  /** Every sysctl entry, in recording order. */
+  List<SettingOriginal> settings();
+
+  /** The journal entry of a route, if any. */
+  Optional<RouteOriginal> route(String routeId);
+
+  /** Every route entry, in recording order. */
+  List<RouteOriginal> routes();
+
+  /**
+   * Records a batch in one durable step: new keys and routes with their original, known ones keep
+   * their original and take the new {@code lastWritten}.
+   *
+   * @throws RuntimeException when the batch cannot be persisted; then nothing of it is recorded
+   */
+  void recordAll(List<SettingOriginal> settings, List<RouteOriginal> routes);
+
+  /**
+   * Forgets sysctls and routes (restored, or moot) in one durable step; unknown ones are ignored.
+   *
+   * @throws RuntimeException when the change cannot be persisted; then nothing is forgotten
+   */
+  void forgetAll(Collection<String> keys, Collection<String> routeIds);
+
   /** The recorded original of a sysctl, if any. */
-  Optional<String> original(String key);
-
-  /** Records a sysctl's original value unless one is recorded already. */
-  void record(String key, String originalValue);
-
-  /** Forgets a sysctl's original (after a successful restore). */
-  void forget(String key);
-
-  /** Every recorded sysctl original, in recording order. */
-  Map<String, String> originals();
-
-  /** The recorded original of a route, if any. */
-  Optional<RouteOriginal> routeOriginal(String routeId);
-
-  /** Records a route's original {@code rto_min} (empty = unset) unless one is recorded already. */
-  void recordRoute(String routeId, OptionalInt originalRtoMinMillis);
-
-  /** Forgets a route's original (after a successful restore). */
-  void forgetRoute(String routeId);
-
-  /** Every recorded route original, in recording order. */
-  List<RouteOriginal> routeOriginals();
+  default Optional<String> original(String key) {
+    return setting(key).map(SettingOriginal::original);
+  }
 }

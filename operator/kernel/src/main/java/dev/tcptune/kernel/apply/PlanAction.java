@@ -4,10 +4,13 @@ package dev.tcptune.kernel.apply;
 public enum PlanAction {
   /** Already at the desired value. */
   KEEP,
-  /** Differs: will be written. */
+  /** Differs: will be written (Enforce) or reported as drifted (Audit). */
   WRITE,
-  /** The key does not exist on this kernel (or the rule matches no route). */
+  /**
+   * The key does not exist on this kernel, the rule matches no route, or the matched route cannot
+   * be changed without touching other attributes.
+   */
   UNSUPPORTED,
-  /** The value (or rule) is not allowed; the whole plan is invalid. */
+  /** The key, value or rule is not allowed; the whole plan is invalid. */
   INVALID
 }

@@ -10,15 +10,17 @@ import java.util.Optional;
  * three entries), or the rule alone when it matched nothing or is invalid.
  *
  * @param rule the rule
+ * @param mode the rule's mode: {@link Mode#AUDIT} entries are never written
  * @param route the matched route as it is now, empty when none matched
- * @param action what the applier will do
+ * @param action what the applier will do (for an audit entry WRITE means "differs")
  * @param message why (error text for INVALID/UNSUPPORTED)
  */
 public record PlannedRoute(
-    RouteRule rule, Optional<Route> route, PlanAction action, String message) {
+    RouteRule rule, Mode mode, Optional<Route> route, PlanAction action, String message) {
 
   public PlannedRoute {
     Objects.requireNonNull(rule, "rule");
+    Objects.requireNonNull(mode, "mode");
     Objects.requireNonNull(route, "route");
     Objects.requireNonNull(action, "action");
     Objects.requireNonNull(message, "message");

@@ -9,6 +9,7 @@ import java.util.OptionalInt;
  *
  * @param rule the rule in human form ({@link dev.tcptune.kernel.route.RouteRule#describe()}), or
  *     {@code "restore"} for a restore
+ * @param mode the rule's mode (restores report {@link Mode#ENFORCE})
  * @param routeId the route's id, empty when the rule matched nothing
  * @param desired desired {@code rto_min} in ms (empty = no attribute, on restore)
  * @param original journaled original, empty when none was journaled or it was "no attribute"
@@ -18,6 +19,7 @@ import java.util.OptionalInt;
  */
 public record RouteResult(
     String rule,
+    Mode mode,
     Optional<String> routeId,
     OptionalInt desired,
     OptionalInt original,
@@ -27,6 +29,7 @@ public record RouteResult(
 
   public RouteResult {
     Objects.requireNonNull(rule, "rule");
+    Objects.requireNonNull(mode, "mode");
     Objects.requireNonNull(routeId, "routeId");
     Objects.requireNonNull(desired, "desired");
     Objects.requireNonNull(original, "original");

@@ -8,6 +8,7 @@ import java.util.Optional;
  * without another read.
  *
  * @param key the sysctl key
+ * @param mode the entry's mode (restores report {@link Mode#ENFORCE})
  * @param desired the desired value (the original, for a restore)
  * @param original the journaled original, if any
  * @param actual the value read at the end, empty when missing or unreadable
@@ -16,6 +17,7 @@ import java.util.Optional;
  */
 public record SettingResult(
     String key,
+    Mode mode,
     String desired,
     Optional<String> original,
     Optional<String> actual,
@@ -24,6 +26,7 @@ public record SettingResult(
 
   public SettingResult {
     Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(mode, "mode");
     Objects.requireNonNull(desired, "desired");
     Objects.requireNonNull(original, "original");
     Objects.requireNonNull(actual, "actual");

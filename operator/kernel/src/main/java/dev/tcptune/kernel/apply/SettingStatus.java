@@ -6,19 +6,32 @@ public enum SettingStatus {
   IN_SYNC,
   /** Written and read back equal. */
   APPLIED,
-  /** Differs from the desired value (verify/audit only: nothing was written). */
+  /**
+   * Another writer had changed the value tcptune wrote; written again and read back equal (a drift
+   * correction, Enforce only). The other writer's value was not taken for a new original.
+   */
+  CORRECTED,
+  /** Differs from the desired value (audit entries and verify: nothing was written). */
   DRIFTED,
+  /**
+   * Restore found a value that is neither the original nor the one tcptune wrote: another writer
+   * owns it now, so it was left alone. The message names both values.
+   */
+  CONFLICT,
   /**
    * The write was refused, the read-back differed, or the journal could not record the original.
    */
   FAILED,
-  /** The key does not exist on this kernel, or a route rule matched no route. */
+  /**
+   * The key does not exist on this kernel, a route rule matched no route, or a matched route has an
+   * attribute tcptune cannot reproduce (so it is not changed).
+   */
   UNSUPPORTED,
   /** The desired value is not allowed; nothing of the plan was written. */
   INVALID;
 
   /** True for the outcomes that leave the key at its desired value. */
   public boolean isGood() {
-    return this == IN_SYNC || this == APPLIED;
+    return this == IN_SYNC || this == APPLIED || this == CORRECTED;
   }
 }

@@ -6,23 +6,30 @@ import dev.tcptune.kernel.route.RouteTable;
 import dev.tcptune.kernel.sysctl.SysctlStore;
 import dev.tcptune.kernel.sysctl.SysctlWriteException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Executes a valid {@link Plan}: per key, journal the original (only the first time), write, read
- * back. A failure of one key or route is reported for it and never stops the others; an invalid
- * plan writes nothing at all.
+ * Executes a valid {@link Plan}. Every original the plan is about to overwrite is journaled first,
+ * in one {@link OriginalsJournal#recordAll} call (one durable write per apply); then each Enforce
+ * key and route is written and read back. Audit entries are compared only. A failure of one key or
+ * route is reported for it and never stops the others; an invalid plan writes nothing at all.
+ *
+ * <p>A value another writer set over tcptune's (the key's journaled {@code lastWritten} differs
+ * from what is there now) is written again and reported {@link SettingStatus#CORRECTED}; the
+ * journal keeps the first original, the other writer's value never becomes one.
  */
 public final class TuningApplier {
 
   private static final Logger LOG = LoggerFactory.getLogger(TuningApplier.class);
   private static final String INVALID_PLAN =
-      "not written: the desired state has invalid values, nothing is applied until they are fixed";
+      "not written: the desired state has invalid entries, nothing is applied until they are fixed";
 
   private final SysctlStore store;
   private final RouteTable routeTable;
@@ -32,19 +39,108 @@ public final class TuningApplier {
     this.routeTable = Objects.requireNonNull(routeTable, "routeTable");
   }
 
-  /**
-   * Applies {@code plan}, recording originals in {@code journal} before the first write of each.
-   */
+  /** Applies {@code plan}, journaling every original in {@code journal} before the first write. */
   public ApplyReport apply(Plan plan, OriginalsJournal journal) {
+    if (!plan.valid()) {
+      return new ApplyReport(
+          plan.settings().stream().map(p -> refuse(p, journal)).toList(),
+          plan.routes().stream().map(p -> refuseRoute(p, journal)).toList());
+    }
+    // Decided before the journal takes the new lastWritten values.
+    Set<String> corrections = corrections(plan, journal);
+    Optional<String> journalError = journalOriginals(plan, journal);
     List<SettingResult> settings = new ArrayList<>();
     for (PlannedSetting planned : plan.settings()) {
-      settings.add(plan.valid() ? applySetting(planned, journal) : refuse(planned, journal));
+      settings.add(
+          isWrite(planned.mode(), planned.action())
+              ? applySetting(
+                  planned, journal, journalError, corrections.contains("sysctl " + planned.key()))
+              : compared(planned, journal));
     }
     List<RouteResult> routes = new ArrayList<>();
     for (PlannedRoute planned : plan.routes()) {
-      routes.add(plan.valid() ? applyRoute(planned, journal) : refuseRoute(planned, journal));
+      routes.add(
+          isWrite(planned.mode(), planned.action())
+              ? applyRoute(
+                  planned,
+                  journal,
+                  journalError,
+                  corrections.contains("route " + planned.route().orElseThrow().id()))
+              : comparedRoute(planned, journal));
     }
     return new ApplyReport(settings, routes);
+  }
+
+  /**
+   * The entries (as {@code "sysctl KEY"} / {@code "route ID"}) that tcptune wrote before and that
+   * now hold neither what it wrote last nor the original: another writer changed them. (A value
+   * equal to the original is an interrupted first write or a manual revert; it is simply written
+   * again.)
+   */
+  private static Set<String> corrections(Plan plan, OriginalsJournal journal) {
+    Set<String> corrections = new HashSet<>();
+    for (PlannedSetting p : plan.settings()) {
+      String now = p.current().orElse("");
+      if (isWrite(p.mode(), p.action())
+          && journal
+              .setting(p.key())
+              .filter(s -> !s.lastWritten().equals(now) && !s.original().equals(now))
+              .isPresent()) {
+        corrections.add("sysctl " + p.key());
+      }
+    }
+    for (PlannedRoute p : plan.routes()) {
+      if (!isWrite(p.mode(), p.action())) {
+        continue;
+      }
+      OptionalInt now = currentOf(p);
+      String id = p.route().orElseThrow().id();
+      if (journal
+          .route(id)
+          .filter(
+              r ->
+                  !OptionalInt.of(r.lastWrittenMillis()).equals(now)
+                      && !r.originalMillis().equals(now))
+          .isPresent()) {
+        corrections.add("route " + id);
+      }
+    }
+    return corrections;
+  }
+
+  private static boolean isWrite(Mode mode, PlanAction action) {
+    return mode == Mode.ENFORCE && action == PlanAction.WRITE;
+  }
+
+  /**
+   * One durable journal write for the whole plan, before any kernel write: new entries get the
+   * value found now as original, known ones keep theirs; both get the value about to be written.
+   */
+  private static Optional<String> journalOriginals(Plan plan, OriginalsJournal journal) {
+    List<SettingOriginal> settings = new ArrayList<>();
+    for (PlannedSetting p : plan.settings()) {
+      if (isWrite(p.mode(), p.action())) {
+        settings.add(new SettingOriginal(p.key(), p.current().orElseThrow(), p.desired()));
+      }
+    }
+    List<RouteOriginal> routes = new ArrayList<>();
+    for (PlannedRoute p : plan.routes()) {
+      if (isWrite(p.mode(), p.action())) {
+        Route route = p.route().orElseThrow();
+        routes.add(new RouteOriginal(route.id(), route.rtoMinMillis(), p.rule().rtoMillis()));
+      }
+    }
+    if (settings.isEmpty() && routes.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      journal.recordAll(settings, routes);
+      return Optional.empty();
+    } catch (RuntimeException e) {
+      LOG.atWarn().setCause(e).log("originals could not be journaled; nothing written");
+      return Optional.of(
+          "the original value could not be recorded, so nothing was written: " + e.getMessage());
+    }
   }
 
   /** The outcome of a key or route that is not written: a WRITE of an invalid plan is INVALID. */
@@ -59,105 +155,115 @@ public final class TuningApplier {
   private static SettingResult refuse(PlannedSetting p, OriginalsJournal journal) {
     SettingStatus status = notWritten(p.action());
     String message = p.action() == PlanAction.WRITE ? p.key() + ": " + INVALID_PLAN : p.message();
-    return new SettingResult(
-        p.key(), p.desired(), journal.original(p.key()), p.current(), status, message);
+    return settingResult(p, journal, p.current(), status, message);
   }
 
   private static RouteResult refuseRoute(PlannedRoute p, OriginalsJournal journal) {
     SettingStatus status = notWritten(p.action());
     String message = p.action() == PlanAction.WRITE ? "route " + INVALID_PLAN : p.message();
-    return routeResult(
-        p,
-        journal,
-        p.route().map(Route::rtoMinMillis).orElse(OptionalInt.empty()),
-        status,
-        message);
+    return routeResult(p, journal, currentOf(p), status, message);
   }
 
-  private SettingResult applySetting(PlannedSetting p, OriginalsJournal journal) {
+  /** A key that is not written: in sync, drifted (audit), unsupported or invalid. */
+  static SettingResult compared(PlannedSetting p, OriginalsJournal journal) {
+    return switch (p.action()) {
+      case KEEP -> settingResult(p, journal, p.current(), SettingStatus.IN_SYNC, "");
+      case WRITE ->
+          settingResult(
+              p,
+              journal,
+              p.current(),
+              SettingStatus.DRIFTED,
+              p.key() + ": is '" + p.current().orElse("") + "', desired '" + p.desired() + "'");
+      case UNSUPPORTED ->
+          settingResult(p, journal, p.current(), SettingStatus.UNSUPPORTED, p.message());
+      case INVALID -> settingResult(p, journal, p.current(), SettingStatus.INVALID, p.message());
+    };
+  }
+
+  /** A route that is not changed: in sync, drifted (audit), unsupported or invalid. */
+  static RouteResult comparedRoute(PlannedRoute p, OriginalsJournal journal) {
+    return switch (p.action()) {
+      case KEEP -> routeResult(p, journal, currentOf(p), SettingStatus.IN_SYNC, "");
+      case WRITE ->
+          routeResult(
+              p,
+              journal,
+              currentOf(p),
+              SettingStatus.DRIFTED,
+              "route "
+                  + p.route().orElseThrow().id()
+                  + ": rto_min is "
+                  + millis(currentOf(p))
+                  + ", desired "
+                  + p.rule().rtoMillis()
+                  + "ms");
+      case UNSUPPORTED ->
+          routeResult(p, journal, currentOf(p), SettingStatus.UNSUPPORTED, p.message());
+      case INVALID -> routeResult(p, journal, currentOf(p), SettingStatus.INVALID, p.message());
+    };
+  }
+
+  private SettingResult applySetting(
+      PlannedSetting p,
+      OriginalsJournal journal,
+      Optional<String> journalError,
+      boolean correction) {
     String key = p.key();
-    switch (p.action()) {
-      case KEEP:
-        return new SettingResult(
-            key, p.desired(), journal.original(key), p.current(), SettingStatus.IN_SYNC, "");
-      case UNSUPPORTED:
-      case INVALID:
-        return new SettingResult(
-            key,
-            p.desired(),
-            journal.original(key),
-            p.current(),
-            p.action() == PlanAction.INVALID ? SettingStatus.INVALID : SettingStatus.UNSUPPORTED,
-            p.message());
-      default:
-        break;
-    }
-    Optional<String> before = Optional.empty();
-    try {
-      before = store.read(key);
-      if (before.isEmpty()) {
-        return new SettingResult(
-            key,
-            p.desired(),
-            journal.original(key),
-            before,
-            SettingStatus.UNSUPPORTED,
-            key + ": does not exist on this kernel");
-      }
-      if (journal.original(key).isEmpty()) {
-        journal.record(key, before.get());
-      }
-    } catch (RuntimeException e) {
-      return failed(
-          key,
-          p.desired(),
-          journal,
-          before,
-          key
-              + ": original value could not be recorded, so '"
-              + p.desired()
-              + "' was not written: "
-              + e.getMessage());
+    if (journalError.isPresent()) {
+      return failed(p, journal, p.current(), key + ": " + journalError.get());
     }
     try {
       store.write(key, p.desired());
     } catch (SysctlWriteException e) {
-      return failed(key, p.desired(), journal, readQuietly(key), e.getMessage());
+      return failed(p, journal, readQuietly(key), e.getMessage());
     } catch (RuntimeException e) {
       return failed(
-          key,
-          p.desired(),
-          journal,
-          readQuietly(key),
-          key + ": writing '" + p.desired() + "' failed: " + e.getMessage());
+          p, journal, readQuietly(key), key + ": writing '" + p.desired() + "' failed: " + e);
     }
     Optional<String> actual = readQuietly(key);
     if (actual.isPresent() && actual.get().equals(p.desired())) {
       LOG.atInfo()
           .addKeyValue("key", key)
-          .addKeyValue("from", before.get())
+          .addKeyValue("from", p.current().orElse(""))
           .addKeyValue("to", p.desired())
+          .addKeyValue("correction", correction)
           .log("sysctl applied");
-      return new SettingResult(
-          key, p.desired(), journal.original(key), actual, SettingStatus.APPLIED, "");
+      return correction
+          ? settingResult(
+              p,
+              journal,
+              actual,
+              SettingStatus.CORRECTED,
+              key
+                  + ": another writer had set '"
+                  + p.current().orElse("")
+                  + "', corrected to '"
+                  + p.desired()
+                  + "'")
+          : settingResult(p, journal, actual, SettingStatus.APPLIED, "");
     }
     return failed(
-        key,
-        p.desired(),
+        p,
         journal,
         actual,
         key + ": wrote '" + p.desired() + "' but read back '" + actual.orElse("<missing>") + "'");
   }
 
   private static SettingResult failed(
-      String key,
-      String desired,
+      PlannedSetting p, OriginalsJournal journal, Optional<String> actual, String message) {
+    LOG.atWarn().addKeyValue("key", p.key()).log(message);
+    return settingResult(p, journal, actual, SettingStatus.FAILED, message);
+  }
+
+  private static SettingResult settingResult(
+      PlannedSetting p,
       OriginalsJournal journal,
       Optional<String> actual,
+      SettingStatus status,
       String message) {
-    LOG.atWarn().addKeyValue("key", key).log(message);
     return new SettingResult(
-        key, desired, journal.original(key), actual, SettingStatus.FAILED, message);
+        p.key(), p.mode(), p.desired(), journal.original(p.key()), actual, status, message);
   }
 
   private Optional<String> readQuietly(String key) {
@@ -168,33 +274,14 @@ public final class TuningApplier {
     }
   }
 
-  private RouteResult applyRoute(PlannedRoute p, OriginalsJournal journal) {
-    if (p.action() != PlanAction.WRITE) {
-      SettingStatus status = notWritten(p.action());
-      return routeResult(
-          p,
-          journal,
-          p.route().map(Route::rtoMinMillis).orElse(OptionalInt.empty()),
-          status,
-          p.message());
-    }
+  private RouteResult applyRoute(
+      PlannedRoute p, OriginalsJournal journal, Optional<String> journalError, boolean correction) {
     Route route = p.route().orElseThrow();
-    OptionalInt desired = OptionalInt.of(p.rule().rtoMillis());
-    try {
-      if (journal.routeOriginal(route.id()).isEmpty()) {
-        journal.recordRoute(route.id(), route.rtoMinMillis());
-      }
-    } catch (RuntimeException e) {
+    if (journalError.isPresent()) {
       return routeResult(
-          p,
-          journal,
-          route.rtoMinMillis(),
-          SettingStatus.FAILED,
-          "route "
-              + route.id()
-              + ": original rto_min could not be recorded, so nothing was changed: "
-              + e.getMessage());
+          p, journal, route.rtoMinMillis(), SettingStatus.FAILED, "route " + journalError.get());
     }
+    OptionalInt desired = OptionalInt.of(p.rule().rtoMillis());
     try {
       routeTable.setRtoMin(route, desired);
     } catch (RouteChangeException | RuntimeException e) {
@@ -202,7 +289,20 @@ public final class TuningApplier {
     }
     OptionalInt actual = currentRto(route.id());
     if (actual.equals(desired)) {
-      return routeResult(p, journal, actual, SettingStatus.APPLIED, "");
+      return correction
+          ? routeResult(
+              p,
+              journal,
+              actual,
+              SettingStatus.CORRECTED,
+              "route "
+                  + route.id()
+                  + ": another writer had set rto_min "
+                  + millis(route.rtoMinMillis())
+                  + ", corrected to "
+                  + desired.getAsInt()
+                  + "ms")
+          : routeResult(p, journal, actual, SettingStatus.APPLIED, "");
     }
     return routeResult(
         p,
@@ -214,7 +314,15 @@ public final class TuningApplier {
             + ": set rto_min "
             + desired.getAsInt()
             + "ms but read back "
-            + (actual.isPresent() ? actual.getAsInt() + "ms" : "none"));
+            + millis(actual));
+  }
+
+  static String millis(OptionalInt value) {
+    return value.isPresent() ? value.getAsInt() + "ms" : "none";
+  }
+
+  private static OptionalInt currentOf(PlannedRoute p) {
+    return p.route().map(Route::rtoMinMillis).orElse(OptionalInt.empty());
   }
 
   private OptionalInt currentRto(String routeId) {
@@ -229,7 +337,7 @@ public final class TuningApplier {
     }
   }
 
-  static RouteResult routeResult(
+  private static RouteResult routeResult(
       PlannedRoute p,
       OriginalsJournal journal,
       OptionalInt actual,
@@ -237,11 +345,10 @@ public final class TuningApplier {
       String message) {
     Optional<String> id = p.route().map(Route::id);
     OptionalInt original =
-        id.flatMap(journal::routeOriginal)
-            .map(RouteOriginal::rtoMinMillis)
-            .orElse(OptionalInt.empty());
+        id.flatMap(journal::route).map(RouteOriginal::originalMillis).orElse(OptionalInt.empty());
     return new RouteResult(
         p.rule().describe(),
+        p.mode(),
         id,
         OptionalInt.of(p.rule().rtoMillis()),
         original,

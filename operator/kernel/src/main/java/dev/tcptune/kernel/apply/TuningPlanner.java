@@ -9,16 +9,20 @@ import dev.tcptune.kernel.route.RouteTable;
 import dev.tcptune.kernel.sysctl.SysctlStore;
 import dev.tcptune.kernel.sysctl.SysctlValues;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 
 /**
- * Turns a {@link DesiredState} into a {@link Plan}: validates everything against the catalog first,
- * then reads (never writes) the current values to decide KEEP / WRITE / UNSUPPORTED per key and per
- * matched route.
+ * Turns a {@link DesiredState} into a {@link Plan}: validates every entry against the catalog first
+ * (the desired state is untrusted: only catalog keys with values inside the catalog's ranges, only
+ * valid route rules), then reads (never writes) the current values to decide KEEP / WRITE /
+ * UNSUPPORTED per key and per matched route. Keys outside the catalog are never even read.
  */
 public final class TuningPlanner {
 
@@ -43,63 +47,121 @@ public final class TuningPlanner {
       DesiredState desired, SysctlStore store, RouteTable routes, KernelVersion kernel) {
     List<String> errors = new ArrayList<>();
     List<PlannedSetting> settings = new ArrayList<>();
-    for (Map.Entry<String, String> entry : desired.sysctls().entrySet()) {
-      settings.add(planSetting(entry.getKey(), entry.getValue(), store, kernel, errors));
+    Set<String> seenKeys = new HashSet<>();
+    for (DesiredSetting entry : desired.settings()) {
+      PlannedSetting planned =
+          seenKeys.add(entry.key())
+              ? planSetting(entry, store, kernel)
+              : invalid(entry, entry.key() + ": is listed twice in the desired state");
+      if (planned.action() == PlanAction.INVALID) {
+        errors.add(planned.message());
+      }
+      settings.add(planned);
     }
     List<PlannedRoute> plannedRoutes = new ArrayList<>();
     List<Route> current = desired.routes().isEmpty() ? List.of() : routes.routes();
-    for (RouteRule rule : desired.routes()) {
-      plannedRoutes.addAll(planRule(rule, current, errors));
+    Map<String, RouteRule> claimed = new HashMap<>();
+    for (DesiredRoute rule : desired.routes()) {
+      for (PlannedRoute planned : planRule(rule, current, claimed)) {
+        if (planned.action() == PlanAction.INVALID) {
+          errors.add(planned.message());
+        }
+        plannedRoutes.add(planned);
+      }
     }
     return new Plan(kernel, settings, plannedRoutes, errors);
   }
 
+  private static PlannedSetting invalid(DesiredSetting entry, String why) {
+    return new PlannedSetting(
+        entry.key(), entry.mode(), entry.value(), Optional.empty(), PlanAction.INVALID, why);
+  }
+
   private PlannedSetting planSetting(
-      String key, String rawValue, SysctlStore store, KernelVersion kernel, List<String> errors) {
-    String value = rawValue == null ? "" : SysctlValues.normalize(rawValue);
+      DesiredSetting entry, SysctlStore store, KernelVersion kernel) {
+    String key = entry.key();
+    String value = SysctlValues.normalize(entry.value());
     Optional<String> error = catalog.validate(key, value);
-    Optional<Tunable> tunable = catalog.find(key);
     if (error.isPresent()) {
-      errors.add(error.get());
-      Optional<String> current = tunable.isPresent() ? store.read(key) : Optional.empty();
-      return new PlannedSetting(key, value, current, PlanAction.INVALID, error.get());
+      return invalid(entry, error.get());
     }
+    Tunable tunable = catalog.find(key).orElseThrow();
+    String canonical = canonical(value);
     Optional<String> current = store.read(key);
     if (current.isEmpty()) {
-      Tunable t = tunable.orElseThrow();
       String why =
-          t.isSupportedOn(kernel)
+          tunable.isSupportedOn(kernel)
               ? "is missing on this kernel "
                   + kernel
                   + " although it should exist since "
-                  + t.minKernel()
-              : "needs kernel " + t.minKernel() + " or newer, this is " + kernel;
-      return new PlannedSetting(key, value, current, PlanAction.UNSUPPORTED, key + ": " + why);
+                  + tunable.minKernel()
+              : "needs kernel " + tunable.minKernel() + " or newer, this is " + kernel;
+      return new PlannedSetting(
+          key, entry.mode(), canonical, current, PlanAction.UNSUPPORTED, key + ": " + why);
     }
-    PlanAction action = current.get().equals(value) ? PlanAction.KEEP : PlanAction.WRITE;
-    return new PlannedSetting(key, value, current, action, "");
+    PlanAction action = current.get().equals(canonical) ? PlanAction.KEEP : PlanAction.WRITE;
+    return new PlannedSetting(key, entry.mode(), canonical, current, action, "");
+  }
+
+  /** {@code "+0100 200"} -> {@code "100 200"}: only plain decimal numbers reach the kernel. */
+  private static String canonical(String validated) {
+    List<String> numbers = new ArrayList<>();
+    for (String word : validated.split(" ")) {
+      numbers.add(String.valueOf(Long.parseLong(word)));
+    }
+    return String.join(" ", numbers);
   }
 
   private static List<PlannedRoute> planRule(
-      RouteRule rule, List<Route> current, List<String> errors) {
+      DesiredRoute desired, List<Route> current, Map<String, RouteRule> claimed) {
+    RouteRule rule = desired.rule();
+    Mode mode = desired.mode();
     Optional<String> error = rule.validate();
     if (error.isPresent()) {
-      errors.add(error.get());
-      return List.of(new PlannedRoute(rule, Optional.empty(), PlanAction.INVALID, error.get()));
+      return List.of(
+          new PlannedRoute(rule, mode, Optional.empty(), PlanAction.INVALID, error.get()));
     }
     List<PlannedRoute> planned = new ArrayList<>();
     for (Route route : current) {
-      if (rule.matches(route)) {
-        OptionalInt desired = OptionalInt.of(rule.rtoMillis());
-        PlanAction action =
-            route.rtoMinMillis().equals(desired) ? PlanAction.KEEP : PlanAction.WRITE;
-        planned.add(new PlannedRoute(rule, Optional.of(route), action, ""));
+      if (!rule.matches(route)) {
+        continue;
       }
+      RouteRule earlier = claimed.putIfAbsent(route.id(), rule);
+      if (earlier != null) {
+        planned.add(
+            new PlannedRoute(
+                rule,
+                mode,
+                Optional.of(route),
+                PlanAction.INVALID,
+                "route rule "
+                    + rule.describe()
+                    + ": route "
+                    + route.id()
+                    + " is already matched by rule "
+                    + earlier.describe()));
+        continue;
+      }
+      Optional<String> refusal = route.refusal();
+      if (refusal.isPresent()) {
+        planned.add(
+            new PlannedRoute(
+                rule,
+                mode,
+                Optional.of(route),
+                PlanAction.UNSUPPORTED,
+                "route " + route.id() + ": not changed, " + refusal.get()));
+        continue;
+      }
+      OptionalInt wanted = OptionalInt.of(rule.rtoMillis());
+      PlanAction action = route.rtoMinMillis().equals(wanted) ? PlanAction.KEEP : PlanAction.WRITE;
+      planned.add(new PlannedRoute(rule, mode, Optional.of(route), action, ""));
     }
     if (planned.isEmpty()) {
       planned.add(
           new PlannedRoute(
               rule,
+              mode,
               Optional.empty(),
               PlanAction.UNSUPPORTED,
               "route rule "

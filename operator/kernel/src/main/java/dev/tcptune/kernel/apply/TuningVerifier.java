@@ -1,16 +1,14 @@
 package dev.tcptune.kernel.apply;
 
 import dev.tcptune.kernel.catalog.KernelVersion;
-import dev.tcptune.kernel.route.Route;
 import dev.tcptune.kernel.route.RouteTable;
 import dev.tcptune.kernel.sysctl.SysctlStore;
-import java.util.List;
 import java.util.Objects;
-import java.util.OptionalInt;
 
 /**
- * Read-only comparison of the kernel with a desired state: audit mode and drift detection. Never
- * writes, so it is safe to run against any node or namespace at any time.
+ * Read-only comparison of the kernel with a desired state, whatever the entries' modes: audit mode
+ * and drift detection. Never writes, so it is safe to run against any node or namespace at any
+ * time.
  */
 public final class TuningVerifier {
 
@@ -41,51 +39,8 @@ public final class TuningVerifier {
       KernelVersion kernel,
       OriginalsJournal journal) {
     Plan plan = planner.plan(desired, store, routes, kernel);
-    List<SettingResult> settings =
-        plan.settings().stream()
-            .map(
-                p ->
-                    new SettingResult(
-                        p.key(),
-                        p.desired(),
-                        journal.original(p.key()),
-                        p.current(),
-                        status(p.action()),
-                        p.action() == PlanAction.WRITE
-                            ? p.key()
-                                + ": is '"
-                                + p.current().orElse("")
-                                + "', desired '"
-                                + p.desired()
-                                + "'"
-                            : p.message()))
-            .toList();
-    List<RouteResult> routeResults =
-        plan.routes().stream()
-            .map(
-                p ->
-                    TuningApplier.routeResult(
-                        p,
-                        journal,
-                        p.route().map(Route::rtoMinMillis).orElse(OptionalInt.empty()),
-                        status(p.action()),
-                        p.action() == PlanAction.WRITE
-                            ? "route "
-                                + p.route().orElseThrow().id()
-                                + ": rto_min differs from "
-                                + p.rule().rtoMillis()
-                                + "ms"
-                            : p.message()))
-            .toList();
-    return new ApplyReport(settings, routeResults);
-  }
-
-  private static SettingStatus status(PlanAction action) {
-    return switch (action) {
-      case KEEP -> SettingStatus.IN_SYNC;
-      case WRITE -> SettingStatus.DRIFTED;
-      case UNSUPPORTED -> SettingStatus.UNSUPPORTED;
-      case INVALID -> SettingStatus.INVALID;
-    };
+    return new ApplyReport(
+        plan.settings().stream().map(p -> TuningApplier.compared(p, journal)).toList(),
+        plan.routes().stream().map(p -> TuningApplier.comparedRoute(p, journal)).toList());
   }
 }

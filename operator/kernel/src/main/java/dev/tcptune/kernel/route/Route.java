@@ -100,6 +100,11 @@ public record Route(
     return metric.isPresent() ? base + "/" + metric.getAsLong() : base;
   }
 
+  /** Why this route must not be changed, empty when it can be round-tripped exactly. */
+  public Optional<String> refusal() {
+    return Optional.empty();
+  }
+
   /** This route with another {@code rto_min} (empty removes it). */
   public Route withRtoMin(OptionalInt millis) {
     return new Route(

@@ -4,6 +4,7 @@ import dev.tcptune.kernel.catalog.TunableCatalog;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * "Routes to this destination get this {@code rto_min}": the per-route RTO floor as a profile
@@ -19,6 +20,12 @@ public record RouteRule(String destination, Optional<String> device, int rtoMill
 
   /** Route types that carry TCP; broadcast, multicast, blackhole... are never touched. */
   private static final Set<String> TCP_TYPES = Set.of("unicast", "local");
+
+  /**
+   * Interface names {@code ip} reads as a name: never an option ({@code -x}), a path, {@code ..},
+   * whitespace or longer than IFNAMSIZ-1.
+   */
+  private static final Pattern DEVICE = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.@-]{0,14}");
 
   public RouteRule {
     Objects.requireNonNull(destination, "destination");
@@ -44,13 +51,14 @@ public record RouteRule(String destination, Optional<String> device, int rtoMill
               + destination
               + "' is not allowed (allowed: 'default', an IPv4/IPv6 address or CIDR)");
     }
-    if (device.isPresent() && !device.get().matches("[A-Za-z0-9_.@:-]{1,15}")) {
+    if (device.isPresent() && !DEVICE.matcher(device.get()).matches()) {
       return Optional.of(
           "route rule "
               + describe()
               + ": device '"
               + device.get()
-              + "' is not allowed (allowed: an interface name of 1..15 characters)");
+              + "' is not allowed (allowed: an interface name of 1..15 letters, digits and"
+              + " '_.@-', not starting with '-' or '.')");
     }
     return TunableCatalog.validateRouteRtoMin(rtoMillis)
         .map(error -> "route rule " + describe() + ": " + error);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,27 +17,32 @@ class FileOriginalsJournalTest {
   void survivesReopenAndKeepsTheFirstOriginal() throws Exception {
     Path file = dir.resolve("sub/originals.json");
     FileOriginalsJournal journal = new FileOriginalsJournal(file);
-    journal.record("net.core.somaxconn", "4096");
-    journal.record("net.core.somaxconn", "8192");
-    journal.record("net.ipv4.ip_local_port_range", "32768 60999");
-    journal.recordRoute("local/127.0.0.1/32/lo", OptionalInt.empty());
-    journal.recordRoute("main/0.0.0.0/0/eth0", OptionalInt.of(50));
+    journal.recordAll(
+        List.of(
+            new SettingOriginal("net.core.somaxconn", "4096", "8192"),
+            new SettingOriginal("net.ipv4.ip_local_port_range", "32768 60999", "10240 65000")),
+        List.of(
+            new RouteOriginal("local/127.0.0.1/32/lo", OptionalInt.empty(), 20),
+            new RouteOriginal("main/0.0.0.0/0/eth0", OptionalInt.of(50), 30)));
+    journal.recordAll(
+        List.of(new SettingOriginal("net.core.somaxconn", "8192", "16384")), List.of());
 
     FileOriginalsJournal reopened = new FileOriginalsJournal(file);
-    assertThat(reopened.originals())
+    assertThat(reopened.settings())
         .containsExactly(
-            java.util.Map.entry("net.core.somaxconn", "4096"),
-            java.util.Map.entry("net.ipv4.ip_local_port_range", "32768 60999"));
-    assertThat(reopened.routeOriginal("local/127.0.0.1/32/lo").orElseThrow().rtoMinMillis())
-        .isEmpty();
-    assertThat(reopened.routeOriginal("main/0.0.0.0/0/eth0").orElseThrow().rtoMinMillis())
-        .hasValue(50);
+            new SettingOriginal("net.core.somaxconn", "4096", "16384"),
+            new SettingOriginal("net.ipv4.ip_local_port_range", "32768 60999", "10240 65000"));
+    assertThat(reopened.routes())
+        .containsExactly(
+            new RouteOriginal("local/127.0.0.1/32/lo", OptionalInt.empty(), 20),
+            new RouteOriginal("main/0.0.0.0/0/eth0", OptionalInt.of(50), 30));
 
-    reopened.forget("net.core.somaxconn");
-    reopened.forgetRoute("main/0.0.0.0/0/eth0");
+    reopened.forgetAll(List.of("net.core.somaxconn"), List.of("main/0.0.0.0/0/eth0"));
     FileOriginalsJournal third = new FileOriginalsJournal(file);
-    assertThat(third.originals()).containsOnlyKeys("net.ipv4.ip_local_port_range");
-    assertThat(third.routeOriginals()).hasSize(1);
+    assertThat(third.settings())
+        .extracting(SettingOriginal::key)
+        .containsExactly("net.ipv4.ip_local_port_range");
+    assertThat(third.routes()).hasSize(1);
     try (var files = Files.list(file.getParent())) {
       assertThat(files).containsExactly(file);
     }

@@ -97,13 +97,13 @@ class SysctlKernelTest {
     assertThat(readAll(host)).isEqualTo(hostBefore);
     assertThat(new TuningVerifier().verify(desired, store, noRoutes, kernel).fullyApplied())
         .isTrue();
-    assertThat(new FileOriginalsJournal(dir.resolve("originals.json")).originals())
+    assertThat(new FileOriginalsJournal(dir.resolve("originals.json")).settings())
         .hasSize(profile.size());
 
     ApplyReport restored = new TuningRestorer().restore(journal, store, noRoutes);
     assertThat(restored.fullyApplied()).isTrue();
     assertThat(readAll(store)).isEqualTo(nsBefore);
-    assertThat(journal.originals()).isEmpty();
+    assertThat(journal.settings()).isEmpty();
     assertThat(readAll(host)).isEqualTo(hostBefore);
   }
 

@@ -25,7 +25,7 @@ class TuningApplierTest {
   private final InMemoryOriginalsJournal journal = new InMemoryOriginalsJournal();
 
   private static DesiredState desired(Map<String, String> sysctls, RouteRule... rules) {
-    return new DesiredState(sysctls, List.of(rules));
+    return DesiredState.of(sysctls, List.of(rules), Mode.ENFORCE);
   }
 
   private ApplyReport applyOnce(DesiredState d) {
@@ -52,7 +52,7 @@ class TuningApplierTest {
     ApplyReport report = new TuningApplier(store, routes).apply(plan, journal);
     assertThat(store.writes()).isEmpty();
     assertThat(routes.changes()).isEmpty();
-    assertThat(journal.originals()).isEmpty();
+    assertThat(journal.settings()).isEmpty();
     assertThat(report.fullyApplied()).isFalse();
     assertThat(report.setting("net.core.somaxconn").orElseThrow().status())
         .isEqualTo(SettingStatus.INVALID);
@@ -96,14 +96,13 @@ class TuningApplierTest {
   }
 
   @Test
-  void originalsAreRecordedBeforeTheFirstWriteAndNeverOverwritten() {
+  void everyOriginalIsJournaledInOneStepBeforeTheFirstWriteAndNeverOverwritten() {
     List<String> events = new ArrayList<>();
     OriginalsJournal spy =
         new InMemoryOriginalsJournal() {
           @Override
-          public void record(String key, String originalValue) {
-            events.add("record " + key + "=" + originalValue);
-            super.record(key, originalValue);
+          protected void persist(List<SettingOriginal> settings, List<RouteOriginal> routes) {
+            events.add("persist " + settings + " " + routes);
           }
         };
     SysctlStore logging =
@@ -119,38 +118,138 @@ class TuningApplierTest {
             store.write(key, value);
           }
         };
-    DesiredState first = desired(Map.of("net.core.somaxconn", "8192"));
+    Map<String, String> three = new LinkedHashMap<>();
+    three.put("net.core.somaxconn", "8192");
+    three.put("net.ipv4.tcp_fin_timeout", "30");
+    three.put("net.ipv4.tcp_keepalive_time", "600");
     TuningApplier applier = new TuningApplier(logging, routes);
-    applier.apply(planner.plan(first, logging, routes, KERNEL), spy);
-    assertThat(events)
-        .containsExactly("record net.core.somaxconn=4096", "write net.core.somaxconn=8192");
+    applier.apply(
+        planner.plan(desired(three, RouteRule.to("127.0.0.1", 20)), logging, routes, KERNEL), spy);
+    assertThat(events).hasSize(4);
+    assertThat(events.get(0))
+        .startsWith("persist")
+        .contains(
+            "SettingOriginal[key=net.core.somaxconn, original=4096, lastWritten=8192]",
+            "SettingOriginal[key=net.ipv4.tcp_fin_timeout, original=60, lastWritten=30]",
+            "SettingOriginal[key=net.ipv4.tcp_keepalive_time, original=7200, lastWritten=600]",
+            "RouteOriginal[routeId=local/127.0.0.1/32/lo, originalMillis=OptionalInt.empty,"
+                + " lastWrittenMillis=20]");
+    assertThat(events.subList(1, 4)).allMatch(e -> e.startsWith("write "));
 
+    events.clear();
     DesiredState second = desired(Map.of("net.core.somaxconn", "16384"));
     ApplyReport report = applier.apply(planner.plan(second, logging, routes, KERNEL), spy);
-    assertThat(spy.original("net.core.somaxconn")).hasValue("4096");
+    assertThat(events)
+        .containsExactly(
+            "persist [SettingOriginal[key=net.core.somaxconn, original=4096, lastWritten=16384],"
+                + " SettingOriginal[key=net.ipv4.tcp_fin_timeout, original=60, lastWritten=30],"
+                + " SettingOriginal[key=net.ipv4.tcp_keepalive_time, original=7200,"
+                + " lastWritten=600]] [RouteOriginal[routeId=local/127.0.0.1/32/lo,"
+                + " originalMillis=OptionalInt.empty, lastWrittenMillis=20]]",
+            "write net.core.somaxconn=16384");
     assertThat(report.settings().get(0).original()).hasValue("4096");
     assertThat(report.settings().get(0).status()).isEqualTo(SettingStatus.APPLIED);
 
+    events.clear();
     ApplyReport again = applier.apply(planner.plan(second, logging, routes, KERNEL), spy);
     assertThat(again.settings().get(0).status()).isEqualTo(SettingStatus.IN_SYNC);
     assertThat(again.fullyApplied()).isTrue();
+    assertThat(events).as("nothing to write, nothing to persist").isEmpty();
   }
 
   @Test
-  void journalFailurePreventsTheWrite() {
-    OriginalsJournal broken =
-        new InMemoryOriginalsJournal() {
-          @Override
-          public void record(String key, String originalValue) {
-            throw new IllegalStateException("status patch rejected");
-          }
-        };
-    Plan plan = planner.plan(desired(Map.of("net.core.somaxconn", "8192")), store, routes, KERNEL);
-    ApplyReport report = new TuningApplier(store, routes).apply(plan, broken);
-    assertThat(report.settings().get(0).status()).isEqualTo(SettingStatus.FAILED);
-    assertThat(report.settings().get(0).message())
-        .contains("could not be recorded", "status patch rejected");
+  void anotherWritersValueIsCorrectedAndCountedButNeverBecomesTheOriginal() {
+    applyOnce(desired(Map.of("net.core.somaxconn", "8192"), RouteRule.to("127.0.0.1", 20)));
+    store.put("net.core.somaxconn", "2048");
+    routes.put(ApplyFixtures.LOOPBACK.withRtoMin(OptionalInt.of(70)));
+
+    ApplyReport report =
+        applyOnce(desired(Map.of("net.core.somaxconn", "8192"), RouteRule.to("127.0.0.1", 20)));
+
+    SettingResult somax = report.setting("net.core.somaxconn").orElseThrow();
+    assertThat(somax.status()).isEqualTo(SettingStatus.CORRECTED);
+    assertThat(somax.message()).contains("'2048'", "'8192'");
+    assertThat(report.routes().get(0).status()).isEqualTo(SettingStatus.CORRECTED);
+    assertThat(report.corrections()).isEqualTo(2);
+    assertThat(report.fullyApplied()).isTrue();
+    assertThat(store.read("net.core.somaxconn")).hasValue("8192");
+    assertThat(journal.setting("net.core.somaxconn"))
+        .hasValue(new SettingOriginal("net.core.somaxconn", "4096", "8192"));
+    assertThat(journal.route("local/127.0.0.1/32/lo"))
+        .hasValue(new RouteOriginal("local/127.0.0.1/32/lo", OptionalInt.empty(), 20));
+  }
+
+  @Test
+  void auditEntriesAreComparedNeverWrittenNorJournaled() {
+    DesiredState mixed =
+        new DesiredState(
+            List.of(
+                DesiredSetting.enforce("net.core.somaxconn", "8192"),
+                DesiredSetting.audit("net.ipv4.tcp_fin_timeout", "30"),
+                DesiredSetting.audit("net.ipv4.tcp_keepalive_time", "7200")),
+            List.of(
+                DesiredRoute.audit(RouteRule.to("127.0.0.1", 20)),
+                DesiredRoute.enforce(RouteRule.to("default", 30))));
+    ApplyReport report = applyOnce(mixed);
+
+    assertThat(report.settings())
+        .extracting(SettingResult::key, SettingResult::mode, SettingResult::status)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                "net.core.somaxconn", Mode.ENFORCE, SettingStatus.APPLIED),
+            org.assertj.core.groups.Tuple.tuple(
+                "net.ipv4.tcp_fin_timeout", Mode.AUDIT, SettingStatus.DRIFTED),
+            org.assertj.core.groups.Tuple.tuple(
+                "net.ipv4.tcp_keepalive_time", Mode.AUDIT, SettingStatus.IN_SYNC));
+    assertThat(report.routes())
+        .extracting(RouteResult::mode, RouteResult::status)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(Mode.AUDIT, SettingStatus.DRIFTED),
+            org.assertj.core.groups.Tuple.tuple(Mode.ENFORCE, SettingStatus.APPLIED));
+    assertThat(store.writes()).containsExactly("net.core.somaxconn=8192");
+    assertThat(routes.changes()).containsExactly("main/0.0.0.0/0/eth0 rto_min=30");
+    assertThat(journal.settings())
+        .extracting(SettingOriginal::key)
+        .containsExactly("net.core.somaxconn");
+    assertThat(journal.routes())
+        .extracting(RouteOriginal::routeId)
+        .containsExactly("main/0.0.0.0/0/eth0");
+  }
+
+  @Test
+  void hostileEntriesAreInvalidEachAndNothingIsWritten() {
+    DesiredState hostile =
+        new DesiredState(
+            List.of(
+                DesiredSetting.enforce("net.core.somaxconn", "8192"),
+                DesiredSetting.enforce("kernel.core_pattern", "|/bin/sh -c id"),
+                DesiredSetting.enforce("../../kernel/x", "1"),
+                DesiredSetting.enforce("net.ipv4.tcp_fin_timeout", "30\nkernel.core_pattern=|x"),
+                DesiredSetting.enforce("net.ipv4.tcp_keepalive_time", "99999999999"),
+                DesiredSetting.enforce("net.core.somaxconn", "16384")),
+            List.of(
+                DesiredRoute.enforce(RouteRule.to("default", 30)),
+                DesiredRoute.enforce(new RouteRule("default", Optional.of("-x"), 30)),
+                DesiredRoute.enforce(new RouteRule("default", Optional.of(".."), 30)),
+                DesiredRoute.enforce(new RouteRule("default", Optional.of("eth0/../x"), 30)),
+                DesiredRoute.enforce(new RouteRule("default", Optional.of("eth 0"), 30)),
+                DesiredRoute.enforce(new RouteRule("default", Optional.of("a23456789012345x"), 30)),
+                DesiredRoute.enforce(RouteRule.to("-6", 30))));
+    ApplyReport report = applyOnce(hostile);
+
     assertThat(store.writes()).isEmpty();
+    assertThat(routes.changes()).isEmpty();
+    assertThat(journal.settings()).isEmpty();
+    assertThat(journal.routes()).isEmpty();
+    assertThat(report.settings())
+        .extracting(SettingResult::status)
+        .containsOnly(SettingStatus.INVALID);
+    assertThat(report.settings().get(1).message()).contains("kernel.core_pattern", "unknown key");
+    assertThat(report.settings().get(5).message()).contains("listed twice");
+    assertThat(report.routes()).extracting(RouteResult::status).containsOnly(SettingStatus.INVALID);
+    assertThat(report.routes().get(0).message()).contains("not written");
+    assertThat(report.routes().subList(1, 7))
+        .allSatisfy(r -> assertThat(r.message()).contains("is not allowed"));
   }
 
   @Test
@@ -185,7 +284,7 @@ class TuningApplierTest {
     assertThat(report.routes().get(0).message()).contains("Operation not permitted");
     Route def = routes.routes().stream().filter(Route::isDefault).findFirst().orElseThrow();
     assertThat(def.rtoMinMillis()).isEqualTo(OptionalInt.of(30));
-    assertThat(journal.routeOriginal("main/0.0.0.0/0/eth0"))
-        .hasValue(new RouteOriginal("main/0.0.0.0/0/eth0", OptionalInt.empty()));
+    assertThat(journal.route("main/0.0.0.0/0/eth0"))
+        .hasValue(new RouteOriginal("main/0.0.0.0/0/eth0", OptionalInt.empty(), 30));
   }
 }

@@ -17,9 +17,10 @@ class TuningRestorerVerifierTest {
   private final InMemoryRouteTable routes = ApplyFixtures.routes();
   private final InMemoryOriginalsJournal journal = new InMemoryOriginalsJournal();
   private final DesiredState desired =
-      new DesiredState(
+      DesiredState.of(
           Map.of("net.core.somaxconn", "8192", "net.ipv4.tcp_fin_timeout", "30"),
-          List.of(RouteRule.to("127.0.0.1", 20)));
+          List.of(RouteRule.to("127.0.0.1", 20)),
+          Mode.ENFORCE);
 
   private void apply() {
     Plan plan = new TuningPlanner().plan(desired, store, routes, KERNEL);
@@ -38,8 +39,8 @@ class TuningRestorerVerifierTest {
         .containsOnly(SettingStatus.APPLIED);
     assertThat(store.snapshot()).isEqualTo(before);
     assertThat(routes.routes().get(0).rtoMinMillis()).isEmpty();
-    assertThat(journal.originals()).isEmpty();
-    assertThat(journal.routeOriginals()).isEmpty();
+    assertThat(journal.settings()).isEmpty();
+    assertThat(journal.routes()).isEmpty();
   }
 
   @Test
@@ -51,7 +52,53 @@ class TuningRestorerVerifierTest {
         .isEqualTo(SettingStatus.FAILED);
     assertThat(report.setting("net.ipv4.tcp_fin_timeout").orElseThrow().status())
         .isEqualTo(SettingStatus.APPLIED);
-    assertThat(journal.originals()).containsOnlyKeys("net.core.somaxconn");
+    assertThat(journal.settings())
+        .extracting(SettingOriginal::key)
+        .containsExactly("net.core.somaxconn");
+  }
+
+  @Test
+  void restoreLeavesAnotherWritersValueAloneAndReportsAConflict() {
+    apply();
+    store.put("net.core.somaxconn", "2048");
+    routes.put(ApplyFixtures.LOOPBACK.withRtoMin(OptionalInt.of(70)));
+
+    ApplyReport report = new TuningRestorer().restore(journal, store, routes);
+
+    SettingResult somax = report.setting("net.core.somaxconn").orElseThrow();
+    assertThat(somax.status()).isEqualTo(SettingStatus.CONFLICT);
+    assertThat(somax.message()).contains("'2048'", "'8192'", "'4096'");
+    assertThat(store.read("net.core.somaxconn")).hasValue("2048");
+    assertThat(report.setting("net.ipv4.tcp_fin_timeout").orElseThrow().status())
+        .isEqualTo(SettingStatus.APPLIED);
+    assertThat(store.read("net.ipv4.tcp_fin_timeout")).hasValue("60");
+    assertThat(report.routes().get(0).status()).isEqualTo(SettingStatus.CONFLICT);
+    assertThat(report.routes().get(0).message()).contains("70ms", "20ms");
+    assertThat(routes.routes())
+        .filteredOn(r -> r.id().equals("local/127.0.0.1/32/lo"))
+        .singleElement()
+        .satisfies(r -> assertThat(r.rtoMinMillis()).hasValue(70));
+    assertThat(journal.settings())
+        .extracting(SettingOriginal::key)
+        .containsExactly("net.core.somaxconn");
+    assertThat(journal.routes()).hasSize(1);
+  }
+
+  @Test
+  void restoreUnusedKeepsWhatThePlanStillEnforces() {
+    apply();
+    DesiredState smaller = DesiredState.ofSysctls(Map.of("net.core.somaxconn", "8192"));
+    Plan plan = new TuningPlanner().plan(smaller, store, routes, KERNEL);
+    ApplyReport report = new TuningRestorer().restoreUnused(plan, journal, store, routes);
+    assertThat(report.settings())
+        .extracting(SettingResult::key)
+        .containsExactly("net.ipv4.tcp_fin_timeout");
+    assertThat(store.read("net.core.somaxconn")).hasValue("8192");
+    assertThat(store.read("net.ipv4.tcp_fin_timeout")).hasValue("60");
+    assertThat(routes.routes().get(0).rtoMinMillis()).isEmpty();
+    assertThat(journal.settings())
+        .extracting(SettingOriginal::key)
+        .containsExactly("net.core.somaxconn");
   }
 
   @Test
@@ -60,7 +107,7 @@ class TuningRestorerVerifierTest {
     routes.put(ApplyFixtures.LOOPBACK.withRtoMin(OptionalInt.empty()));
     ApplyReport report = new TuningRestorer().restore(journal, store, routes);
     assertThat(report.routes().get(0).status()).isEqualTo(SettingStatus.IN_SYNC);
-    assertThat(journal.routeOriginals()).isEmpty();
+    assertThat(journal.routes()).isEmpty();
   }
 
   @Test

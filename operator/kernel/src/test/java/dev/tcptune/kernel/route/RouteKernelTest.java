@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tcptune.kernel.apply.ApplyReport;
 import dev.tcptune.kernel.apply.DesiredState;
 import dev.tcptune.kernel.apply.InMemoryOriginalsJournal;
+import dev.tcptune.kernel.apply.Mode;
 import dev.tcptune.kernel.apply.SettingStatus;
 import dev.tcptune.kernel.apply.TuningApplier;
 import dev.tcptune.kernel.apply.TuningPlanner;
@@ -89,7 +90,8 @@ class RouteKernelTest {
 
     InMemoryOriginalsJournal journal = new InMemoryOriginalsJournal();
     DesiredState desired =
-        new DesiredState(Map.of(), List.of(new RouteRule("127.0.0.1", Optional.of("lo"), 20)));
+        DesiredState.of(
+            Map.of(), List.of(new RouteRule("127.0.0.1", Optional.of("lo"), 20)), Mode.ENFORCE);
     var store = ProcSysctlStore.forNamespace(netns.namespace(), netns.runner());
     var plan = new TuningPlanner().plan(desired, store, table(), KernelVersion.running());
     ApplyReport report = new TuningApplier(store, table()).apply(plan, journal);
