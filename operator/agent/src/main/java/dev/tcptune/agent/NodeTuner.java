@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One check of the node against its spec, through the kernel layer: plan, apply the Enforce
- * entries and compare the Audit ones (the applier reads every write back), then restore what the
- * spec no longer enforces. An invalid spec writes nothing at all, not even a restore.
+ * One check of the node against its spec, through the kernel layer: plan, apply the Enforce entries
+ * and compare the Audit ones (the applier reads every write back), then restore what the spec no
+ * longer enforces. An invalid spec writes nothing at all, not even a restore.
  */
 final class NodeTuner {
 

@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Journal entries to and from their stored form ({@link OriginalValue}, in status and in the file
- * on the node). Reading is strict because a restore writes these values as root: an entry for a
- * key outside the catalog, or with a value that is not a number (or two), is dropped and logged.
+ * on the node). Reading is strict because a restore writes these values as root: an entry for a key
+ * outside the catalog, or with a value that is not a number (or two), is dropped and logged.
  */
 final class OriginalsCodec {
 

@@ -140,8 +140,7 @@ final class StatusBuilder {
   }
 
   /** Keeps {@code since} of the previous entry for the same key in the same state. */
-  private static NodeSettingStatus since(
-      NodeSettingStatus s, TcpNodeStateStatus prev, String now) {
+  private static NodeSettingStatus since(NodeSettingStatus s, TcpNodeStateStatus prev, String now) {
     s.setSince(
         nonNull(prev.getSettings()).stream()
             .filter(p -> Objects.equals(p.getKey(), s.getKey()) && p.getState() == s.getState())
@@ -321,7 +320,8 @@ final class StatusBuilder {
                 DRIFTED,
                 true,
                 "DriftDetected",
-                truncate("differ from the spec (Audit, not corrected): " + String.join(", ", drifted)),
+                truncate(
+                    "differ from the spec (Audit, not corrected): " + String.join(", ", drifted)),
                 generation,
                 previous);
     Condition degraded =
@@ -414,7 +414,8 @@ final class StatusBuilder {
       if (parts.length < 4) {
         return new RouteId(null, id, null);
       }
-      return new RouteId(parts[0], parts[1] + "/" + parts[2], "-".equals(parts[3]) ? null : parts[3]);
+      return new RouteId(
+          parts[0], parts[1] + "/" + parts[2], "-".equals(parts[3]) ? null : parts[3]);
     }
   }
 }

@@ -37,8 +37,8 @@ final class StatusOriginalsJournal extends InMemoryOriginalsJournal {
   }
 
   /**
-   * Loads the journal: the entries of the file on the node, completed by those of the status (a
-   * new node disk, or an agent that lost its state directory).
+   * Loads the journal: the entries of the file on the node, completed by those of the status (a new
+   * node disk, or an agent that lost its state directory).
    */
   static StatusOriginalsJournal load(
       StatusPatcher status, Path file, List<OriginalValue> fromStatus) {

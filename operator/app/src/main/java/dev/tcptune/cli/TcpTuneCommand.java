@@ -9,7 +9,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Declarative TCP tuning of Kubernetes nodes.",
-    subcommands = {AuditCommand.class, ExplainCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      AgentCommand.class,
+      AuditCommand.class,
+      ExplainCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class TcpTuneCommand {
 
   /** Exit code for a machine that matches its profile. */
