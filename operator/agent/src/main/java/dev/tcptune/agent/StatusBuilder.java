@@ -79,10 +79,19 @@ final class StatusBuilder {
     }
     settings.addAll(restoredSettings(o.restored(), prev, now, settings));
 
+    Map<String, String> routeOriginals = new LinkedHashMap<>();
+    in.journal().stream()
+        .filter(v -> v.getRoute() != null)
+        .forEach(v -> routeOriginals.put(v.getRoute(), v.getOriginal()));
     List<NodeRouteStatus> routes = new ArrayList<>();
     for (RouteResult r : o.applied().routes()) {
-      routes.add(
-          route(r, specState(r.status(), r.routeId().map(journalKeys::contains).orElse(false))));
+      NodeRouteStatus s =
+          route(r, specState(r.status(), r.routeId().map(journalKeys::contains).orElse(false)));
+      r.routeId()
+          .map(routeOriginals::get)
+          .ifPresent(
+              original -> s.setOriginal("unset".equals(original) ? original : original + "ms"));
+      routes.add(s);
     }
     routes.addAll(restoredRoutes(o.restored(), prev, routes));
 
