@@ -26,11 +26,11 @@ import java.util.Objects;
  */
 final class StatusOriginalsJournal extends InMemoryOriginalsJournal {
 
-  private final StatusPatcher status;
+  private final StatusSink status;
   private final Path file;
 
   private StatusOriginalsJournal(
-      StatusPatcher status, Path file, List<SettingOriginal> s, List<RouteOriginal> r) {
+      StatusSink status, Path file, List<SettingOriginal> s, List<RouteOriginal> r) {
     super(s, r);
     this.status = Objects.requireNonNull(status, "status");
     this.file = Objects.requireNonNull(file, "file");
@@ -40,8 +40,7 @@ final class StatusOriginalsJournal extends InMemoryOriginalsJournal {
    * Loads the journal: the entries of the file on the node, completed by those of the status (a new
    * node disk, or an agent that lost its state directory).
    */
-  static StatusOriginalsJournal load(
-      StatusPatcher status, Path file, List<OriginalValue> fromStatus) {
+  static StatusOriginalsJournal load(StatusSink status, Path file, List<OriginalValue> fromStatus) {
     List<OriginalValue> stored = new ArrayList<>(readFile(file));
     for (OriginalValue v : fromStatus == null ? List.<OriginalValue>of() : fromStatus) {
       boolean known =

@@ -15,7 +15,7 @@ import java.util.Objects;
  * only status fields (never the spec, never a resourceVersion): the agent owns the status, and a
  * write must not fail because the operator changed the spec in between.
  */
-class StatusPatcher {
+final class StatusPatcher implements StatusSink {
 
   static final ObjectMapper JSON = new ObjectMapper();
 
@@ -30,12 +30,12 @@ class StatusPatcher {
   }
 
   /**
-   * Patches {@code status} (fields set to null are removed).
+   * {@inheritDoc}
    *
-   * @return false when the object does not exist (deleted): nothing to write to
    * @throws KubernetesClientException when the API server refused or could not be reached
    */
-  boolean patch(ObjectNode status) {
+  @Override
+  public boolean patch(ObjectNode status) {
     ObjectNode body = JSON.createObjectNode();
     body.set("status", status);
     try {

@@ -20,14 +20,14 @@ final class StatusWriter {
 
   private static final String CHECK_TIME = "lastCheckTime";
 
-  private final StatusPatcher patcher;
+  private final StatusSink patcher;
   private final Clock clock;
   private final Duration heartbeat;
   private final DoubleSupplier random;
   private ObjectNode lastWritten;
   private Instant nextHeartbeat;
 
-  StatusWriter(StatusPatcher patcher, Clock clock, Duration heartbeat, DoubleSupplier random) {
+  StatusWriter(StatusSink patcher, Clock clock, Duration heartbeat, DoubleSupplier random) {
     this.patcher = Objects.requireNonNull(patcher, "patcher");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.heartbeat = Objects.requireNonNull(heartbeat, "heartbeat");
