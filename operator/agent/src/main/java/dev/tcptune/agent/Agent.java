@@ -209,7 +209,8 @@ public final class Agent implements AutoCloseable {
           tuner.check(SpecMapper.map(obj == null ? null : obj.getSpec()), journal);
       count(outcome.applied());
       count(outcome.restored());
-      driftCorrections += outcome.applied().corrections();
+      outcome.corrections().forEach(metrics::driftCorrected);
+      driftCorrections += outcome.corrections().size();
       if (obj != null) {
         TcpNodeStateStatus status =
             builder.build(
@@ -250,11 +251,7 @@ public final class Agent implements AutoCloseable {
         .forEach(
             e -> {
               switch (e.getValue()) {
-                case APPLIED -> metrics.applied();
-                case CORRECTED -> {
-                  metrics.applied();
-                  metrics.driftCorrected(e.getKey());
-                }
+                case APPLIED, CORRECTED -> metrics.applied();
                 case FAILED, INVALID -> metrics.error(e.getKey());
                 default -> {}
               }

@@ -137,9 +137,21 @@ class NodeCheckTest {
 
     NodeTuner.Outcome outcome = check(spec);
 
-    assertThat(outcome.applied().corrections()).isEqualTo(1);
+    assertThat(outcome.corrections()).containsExactly(SOMAXCONN);
     assertThat(store.snapshot()).containsEntry(SOMAXCONN, "8192");
     assertThat(setting(SOMAXCONN).getOriginal()).isEqualTo("4096");
+  }
+
+  @Test
+  void aRouteReplacedWithoutRtoMinIsPutBackAndCounted() {
+    TcpNodeStateSpec spec = spec(List.of(), rule());
+    check(spec);
+    routes.put(Route.of(IpFamily.INET, "local", "127.0.0.1", "lo", "local"));
+
+    NodeTuner.Outcome outcome = check(spec);
+
+    assertThat(outcome.corrections()).containsExactly("local/127.0.0.1/32/lo");
+    assertThat(routes.routes().get(0).rtoMinMillis()).hasValue(20);
   }
 
   @Test

@@ -39,6 +39,7 @@ final class AgentNode implements AutoCloseable {
   private final Path kubeconfig;
   private final List<Process> agents = new ArrayList<>();
   private final String nodeName;
+  private KubernetesClient client;
   private int started;
 
   AgentNode(TestNetns netns, ControlPlane controlPlane, Path dir) throws Exception {
@@ -46,6 +47,7 @@ final class AgentNode implements AutoCloseable {
     this.controlPlane = controlPlane;
     this.dir = dir;
     this.nodeName = "node-" + netns.name();
+    this.client = controlPlane.adminClient();
     // Unix socket paths are limited to 107 bytes: keep it short, outside the temp dir.
     this.socket = Path.of("/tmp", "tcpt-" + UUID.randomUUID().toString().substring(0, 8) + ".sock");
     URI api = URI.create(controlPlane.adminClient().getMasterUrl().toString());
@@ -82,6 +84,15 @@ final class AgentNode implements AutoCloseable {
         StandardCharsets.UTF_8);
   }
 
+  /**
+   * From now on the relay leads to an API server on {@code port} of this machine, and this node
+   * uses {@code client} (a restarted API server).
+   */
+  void retarget(int port, KubernetesClient client) {
+    hostRelay.retarget(port);
+    this.client = client;
+  }
+
   /** The node name, and name of its TcpNodeState. */
   String name() {
     return nodeName;
@@ -93,7 +104,7 @@ final class AgentNode implements AutoCloseable {
   }
 
   KubernetesClient client() {
-    return controlPlane.adminClient();
+    return client;
   }
 
   /** The agent's state directory (journal copy on the node). */

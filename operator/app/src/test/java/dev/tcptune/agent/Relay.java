@@ -26,9 +26,11 @@ public final class Relay implements AutoCloseable {
 
   private final ServerSocketChannel server;
   private final Thread acceptor;
+  private volatile SocketAddress target;
 
   private Relay(ServerSocketChannel server, SocketAddress target, StandardProtocolFamily family) {
     this.server = server;
+    this.target = target;
     this.acceptor =
         new Thread(
             () -> {
@@ -36,7 +38,7 @@ public final class Relay implements AutoCloseable {
                 try {
                   SocketChannel in = server.accept();
                   SocketChannel out = SocketChannel.open(family);
-                  out.connect(target);
+                  out.connect(this.target);
                   pump(in, out);
                   pump(out, in);
                 } catch (IOException e) {
@@ -62,6 +64,11 @@ public final class Relay implements AutoCloseable {
     ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.INET);
     server.bind(new InetSocketAddress("127.0.0.1", port));
     return new Relay(server, UnixDomainSocketAddress.of(socket), StandardProtocolFamily.UNIX);
+  }
+
+  /** New connections go to {@code 127.0.0.1:port} (an API server restarted on another port). */
+  public void retarget(int port) {
+    target = new InetSocketAddress("127.0.0.1", port);
   }
 
   private static void pump(SocketChannel from, SocketChannel to) {
