@@ -313,14 +313,13 @@ class AgentIT {
     create(settings, routes);
 
     Process first = node.startAgent("--check-interval", "1s");
-    await("originals journaled before the first write")
+    // Routes are changed one `ip route change` at a time, in rule order, after the sysctls: the
+    // first one changed means the apply is under way.
+    await("the first route changed")
         .atMost(START)
-        .pollInterval(Duration.ofMillis(20))
+        .pollInterval(Duration.ofMillis(10))
         .until(
-            () -> {
-              TcpNodeState s = node.state();
-              return s != null && s.getStatus() != null && !s.getStatus().getOriginals().isEmpty();
-            });
+            () -> netns.exec("ip", "route", "show", "10.200.0.0/24").stdout().contains("rto_min"));
     AgentNode.stop(first, true);
     long routesDone =
         netns

@@ -41,6 +41,7 @@ final class AgentNode implements AutoCloseable {
   private final String nodeName;
   private KubernetesClient client;
   private int started;
+  private boolean closed;
 
   AgentNode(TestNetns netns, ControlPlane controlPlane, Path dir) throws Exception {
     this.netns = netns;
@@ -188,6 +189,10 @@ final class AgentNode implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
+    if (closed) {
+      return;
+    }
+    closed = true;
     try {
       for (Process agent : agents) {
         stop(agent, true);
