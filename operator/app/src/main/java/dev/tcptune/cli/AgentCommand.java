@@ -2,6 +2,7 @@ package dev.tcptune.cli;
 
 import dev.tcptune.agent.Agent;
 import dev.tcptune.agent.AgentConfig;
+import dev.tcptune.agent.AgentSerialization;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.nio.file.Path;
@@ -115,7 +116,10 @@ final class AgentCommand implements Callable<Integer> {
     Agent.checkNamespace(config);
     KubernetesClient client;
     try {
-      client = new KubernetesClientBuilder().build();
+      client =
+          new KubernetesClientBuilder()
+              .withKubernetesSerialization(AgentSerialization.create())
+              .build();
     } catch (RuntimeException e) {
       throw new IllegalStateException(
           "cannot configure the Kubernetes client (in-cluster, or KUBECONFIG): "

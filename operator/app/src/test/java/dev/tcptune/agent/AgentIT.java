@@ -331,7 +331,7 @@ class AgentIT {
     long sysctlsDone =
         tuned.entrySet().stream().filter(e -> node.sysctl(e.getKey()).equals(e.getValue())).count();
     System.out.printf(
-        "[agent-it] SIGKILL after the journal write: %d of %d sysctls and %d of %d routes tuned%n",
+        "[agent-it] SIGKILL mid-apply: %d of %d sysctls and %d of %d routes tuned%n",
         sysctlsDone, tuned.size(), routesDone, routes.size() - 1);
 
     node.startAgent("--check-interval", "1s");
