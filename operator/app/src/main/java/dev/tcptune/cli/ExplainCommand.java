@@ -4,9 +4,16 @@ import dev.tcptune.api.v1alpha1.TcpProfile;
 import dev.tcptune.explain.ExplainOptions;
 import dev.tcptune.explain.Explainer;
 import dev.tcptune.explain.Explanation;
+import dev.tcptune.kernel.catalog.KernelVersion;
+import dev.tcptune.kernel.exec.NetworkNamespace;
+import dev.tcptune.kernel.exec.ProcessCommandRunner;
+import dev.tcptune.kernel.sysctl.ProcSysctlStore;
+import dev.tcptune.kernel.timing.TimingBasis;
 import dev.tcptune.profile.ProfileFiles;
 import dev.tcptune.profile.ProfileTranslator;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -21,7 +28,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description =
         "Prints what a profile implies (connect gives up after N s, dead peer found after N s, ...) and"
-            + " warns about risky values. Values the profile does not set are taken at their kernel defaults.")
+            + " warns about risky values, for the running kernel. Values the profile does not set are"
+            + " read from this machine's network namespace (or --netns NAME), or are the defaults of"
+            + " --kernel VERSION.")
 final class ExplainCommand implements Callable<Integer> {
 
   enum Output {
@@ -58,6 +67,22 @@ final class ExplainCommand implements Callable<Integer> {
   Long appReadTimeoutMillis;
 
   @Option(
+      names = "--netns",
+      paramLabel = "NAME",
+      description =
+          "Read the values the profile does not set from this `ip netns` namespace instead of the"
+              + " current one.")
+  String netns;
+
+  @Option(
+      names = "--kernel",
+      paramLabel = "VERSION",
+      description =
+          "Explain for this kernel version (e.g. 6.6) with its defaults for the values the profile"
+              + " does not set, without reading this machine (for example for another node).")
+  String kernel;
+
+  @Option(
       names = {"-o", "--output"},
       description = "text or json (default: ${DEFAULT-VALUE}).",
       defaultValue = "text")
@@ -80,18 +105,51 @@ final class ExplainCommand implements Callable<Integer> {
             .explain(
                 profile.getMetadata().getName(),
                 ProfileTranslator.desiredState(profile.getSpec()),
+                basis(),
                 options);
     if (output == Output.json) {
-      out.println(Json.MAPPER.writeValueAsString(explanation));
+      out.println(Json.EXPLAIN.writeValueAsString(explanation));
     } else {
       out.printf(
-          "Profile %s (values it does not set are kernel defaults):%n", explanation.profile());
+          "Profile %s (values it does not set: %s):%n",
+          explanation.profile(), explanation.basis().source());
       explanation.facts().forEach(f -> out.println("  - " + f));
       out.println(explanation.warnings().isEmpty() ? "No warnings." : "Warnings:");
       explanation.warnings().forEach(w -> out.println("  ! " + w));
     }
     out.flush();
     return TcpTuneCommand.IN_SYNC;
+  }
+
+  /** The kernel and the values of unset keys: --kernel defaults, a namespace, or this machine. */
+  private TimingBasis basis() {
+    if (kernel != null && netns != null) {
+      throw new IllegalArgumentException(
+          "--kernel: not allowed together with --netns (allowed: one of them, or neither)");
+    }
+    if (kernel != null) {
+      try {
+        return TimingBasis.defaultsOf(KernelVersion.parse(kernel));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "--kernel: '" + kernel + "' is not allowed (allowed: a version such as 6.6 or 6.18.2)",
+            e);
+      }
+    }
+    KernelVersion running = KernelVersion.running();
+    if (netns == null) {
+      return TimingBasis.read(
+          ProcSysctlStore.current(), running, "read from this machine's network namespace");
+    }
+    if (!NetworkNamespace.NAME.matcher(netns).matches()
+        || !Files.exists(Path.of("/run/netns", netns))) {
+      throw new IllegalArgumentException(
+          "--netns: no network namespace named '" + netns + "' (see `ip netns list`)");
+    }
+    return TimingBasis.read(
+        ProcSysctlStore.forNamespace(NetworkNamespace.named(netns), new ProcessCommandRunner()),
+        running,
+        "read from network namespace " + netns);
   }
 
   private static Optional<Duration> positive(Long millis, String option) {

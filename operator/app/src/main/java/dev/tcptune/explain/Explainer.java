@@ -3,142 +3,229 @@ package dev.tcptune.explain;
 import dev.tcptune.kernel.apply.DesiredState;
 import dev.tcptune.kernel.catalog.TunableCatalog;
 import dev.tcptune.kernel.route.RouteRule;
+import dev.tcptune.kernel.timing.Estimate;
 import dev.tcptune.kernel.timing.TcpTimings;
+import dev.tcptune.kernel.timing.TimingBasis;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.stream.Collectors;
 
 /**
- * Says what a profile's values mean in seconds and warns about the combinations that hurt in
- * production. Pure: the same profile and options always give the same explanation.
+ * Says what a profile's values mean in seconds on a given kernel and warns about the combinations
+ * that hurt in production. Pure: the same profile, basis and options always give the same
+ * explanation.
  */
 public final class Explainer {
-
-  /**
-   * Initial SYN plus the first retransmission: a connect timeout below this survives no lost SYN.
-   */
-  private static final Duration FIRST_SYN_RETRY_DONE = Duration.ofSeconds(3);
 
   /** RFC 1122 4.2.3.5: R2 for data should correspond to at least 100 s. */
   private static final Duration RFC1122_R2 = Duration.ofSeconds(100);
 
-  public Explanation explain(String profile, DesiredState desired, ExplainOptions options) {
-    Map<String, String> values = desired.sysctls();
+  public Explanation explain(
+      String profile, DesiredState desired, TimingBasis basis, ExplainOptions options) {
     OptionalInt routeFloor = desired.routeRules().stream().mapToInt(RouteRule::rtoMillis).min();
-    TcpTimings t = TcpTimings.of(values, routeFloor);
+    TcpTimings t = basis.timings(desired.sysctls(), routeFloor);
+    Map<String, String> values = new LinkedHashMap<>(basis.values());
+    values.putAll(desired.sysctls());
     List<String> facts = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
 
     facts.add(
         String.format(
-            "connect() to a silent peer gives up after %s (%s SYN retries, 1 s initial RTO doubling)",
-            human(t.connectGiveUp()), value(values, TunableCatalog.TCP_SYN_RETRIES.key())));
-    facts.add(
-        String.format(
-            "a listener stops retransmitting SYN+ACK after %s (%s retries)",
-            human(t.synAckGiveUp()), value(values, TunableCatalog.TCP_SYNACK_RETRIES.key())));
-    facts.add(
-        String.format(
-            "a dead idle peer of a SO_KEEPALIVE socket is found after %s (%s + %s x %s s)",
-            human(t.deadPeerDetection()),
-            value(values, TunableCatalog.TCP_KEEPALIVE_TIME.key()),
-            value(values, TunableCatalog.TCP_KEEPALIVE_PROBES.key()),
-            value(values, TunableCatalog.TCP_KEEPALIVE_INTVL.key())));
-    facts.add(
-        String.format(
-            "an established connection to a dead peer is dropped after about %s (%s retries, RTO floor %s%s)",
-            human(t.establishedGiveUp()),
-            value(values, TunableCatalog.TCP_RETRIES2.key()),
+            "figures for Linux %s (%s): tcp_syn_linear_timeouts %d, RTO floor %s%s, RTO ceiling %s;"
+                + " a range is what the kernel's timer slack and the connection's round trip allow",
+            t.kernel(),
+            basis.source(),
+            t.synLinearTimeouts(),
             human(t.rtoFloor()),
-            routeFloor.isPresent() ? " on the tuned routes" : ""));
+            routeFloor.isPresent() ? " on the tuned routes" : "",
+            human(t.rtoMax())));
+    facts.add(connectFact(t, value(values, TunableCatalog.TCP_SYN_RETRIES)));
     facts.add(
         String.format(
-            "an orphaned closing socket retransmits its FIN %d times, for about %s; FIN_WAIT2 orphans live %s",
-            t.orphanRetries(), human(t.orphanGiveUp()), human(t.finWait2Timeout())));
+            "a listener sends its last SYN+ACK retransmission (tcp_synack_retries %s, 1 s doubling)"
+                + " after %s and drops the half-open connection after %s",
+            value(values, TunableCatalog.TCP_SYNACK_RETRIES),
+            about(t.synAckLastRetransmission()),
+            about(t.synAckDrop())));
+    facts.add(
+        String.format(
+            "a dead peer of an idle SO_KEEPALIVE socket is found %s after the last packet received"
+                + " (%s s + %s x %s s, each probe timer firing up to one timer-wheel bucket late)",
+            about(t.deadPeerDetection()),
+            value(values, TunableCatalog.TCP_KEEPALIVE_TIME),
+            value(values, TunableCatalog.TCP_KEEPALIVE_PROBES),
+            value(values, TunableCatalog.TCP_KEEPALIVE_INTVL)));
+    facts.add(
+        String.format(
+            "an established connection with unanswered data to a dead peer is dropped %s after the"
+                + " write: tcp_retries2 %s is a budget of %s from the fixed 200 ms base, counted from"
+                + " the first retransmission and checked when the retransmission timer fires; with"
+                + " the RTO floor %s that is a tail-loss probe and %d retransmissions",
+            about(t.establishedGiveUp()),
+            value(values, TunableCatalog.TCP_RETRIES2),
+            human(t.establishedBudget()),
+            human(t.rtoFloor()),
+            t.establishedRetransmissions()));
+    facts.add(
+        String.format(
+            "an orphaned closing socket (FIN_WAIT1) whose FIN is never acknowledged is dropped %s"
+                + " after close() (tcp_orphan_retries %s%s: a budget of %s from the 200 ms base);"
+                + " an orphaned FIN_WAIT2 socket lives %s (tcp_fin_timeout %s s)",
+            about(t.orphanGiveUp()),
+            value(values, TunableCatalog.TCP_ORPHAN_RETRIES),
+            "0".equals(value(values, TunableCatalog.TCP_ORPHAN_RETRIES)) ? ", 0 means 8" : "",
+            human(t.orphanBudget()),
+            about(t.finWait2Lifetime()),
+            value(values, TunableCatalog.TCP_FIN_TIMEOUT)));
     facts.add(
         String.format(
             "%d ephemeral ports / 60 s TIME_WAIT = at most %.0f new connections per second to one destination"
                 + " without TIME_WAIT reuse (tcp_tw_reuse %s)",
             t.ephemeralPorts(),
             t.maxNewConnectionsPerSecondPerDestination(),
-            value(values, TunableCatalog.TCP_TW_REUSE.key())));
-    if (values.containsKey(TunableCatalog.SOMAXCONN.key())) {
+            value(values, TunableCatalog.TCP_TW_REUSE)));
+    if (desired.sysctls().containsKey(TunableCatalog.SOMAXCONN.key())) {
       facts.add(
           "somaxconn is read at listen(): services that are already listening keep their old accept queue"
               + " until they restart");
     }
-    if (values.containsKey(TunableCatalog.TCP_RTO_MIN_US.key())) {
-      facts.add(
-          "tcp_rto_min_us needs kernel 6.11 or later; older kernels report it as unsupported"
-              + " (use rto.routes there)");
-    }
+    unsupported(desired, t, facts);
 
-    String orphan = values.get(TunableCatalog.TCP_ORPHAN_RETRIES.key());
+    String orphan = desired.sysctls().get(TunableCatalog.TCP_ORPHAN_RETRIES.key());
     if (orphan != null && !orphan.equals("0") && Integer.parseInt(orphan) < 3) {
       warnings.add(
           String.format(
-              "spec.retries.orphan %s is low: a closing socket gives up after about %s, and when"
+              "spec.retries.orphan %s is low: a closing socket gives up %s after close(), and when"
                   + " its FIN is lost the peer stays half-open (CLOSE_WAIT); 7 keeps it about as long as TIME_WAIT",
-              orphan, human(t.orphanGiveUp())));
+              orphan, about(t.orphanGiveUp())));
     }
-    if (t.establishedGiveUp().compareTo(RFC1122_R2) < 0) {
+    if (t.establishedGiveUp().typical().compareTo(RFC1122_R2) < 0) {
       warnings.add(
           String.format(
-              "spec.retries.retries2 %s drops established connections after about %s, below the"
-                  + " 100 s RFC 1122 asks for: a short network blip kills connections",
-              value(values, TunableCatalog.TCP_RETRIES2.key()), human(t.establishedGiveUp())));
+              "spec.retries.retries2 %s drops established connections with unanswered data %s"
+                  + " after the write, below the 100 s RFC 1122 asks for: a short network blip kills"
+                  + " connections",
+              value(values, TunableCatalog.TCP_RETRIES2), about(t.establishedGiveUp())));
     }
-    options
-        .loadBalancerIdleTimeout()
-        .ifPresent(
-            idle -> {
-              long time = Long.parseLong(value(values, TunableCatalog.TCP_KEEPALIVE_TIME.key()));
-              if (time >= idle.toSeconds()) {
-                warnings.add(
-                    String.format(
-                        "spec.keepalive.timeSeconds %d is not below the load balancer idle timeout %s:"
-                            + " idle connections are cut before the first probe; use less than %d",
-                        time, human(idle), idle.toSeconds()));
-              }
-            });
-    options
-        .appConnectTimeout()
-        .ifPresent(
-            connect -> {
-              if (connect.compareTo(FIRST_SYN_RETRY_DONE) < 0) {
-                warnings.add(
-                    String.format(
-                        "an application connect timeout of %s is shorter than the SYN retransmission"
-                            + " schedule (1 s, then 2 s): one lost SYN fails the connect",
-                        human(connect)));
-              } else if (connect.compareTo(t.connectGiveUp()) > 0) {
-                warnings.add(
-                    String.format(
-                        "the kernel gives up on connect() after %s, before the application's %s timeout",
-                        human(t.connectGiveUp()), human(connect)));
-              }
-            });
-    options
-        .appReadTimeout()
-        .ifPresent(
-            read -> {
-              Duration floor = t.rtoFloor().plus(t.rtoFloor().dividedBy(2));
-              if (read.compareTo(floor) < 0) {
-                warnings.add(
-                    String.format(
-                        "an application read timeout of %s is shorter than the RTO floor %s plus a round"
-                            + " trip: one lost segment times the request out before TCP retransmits it",
-                        human(read), human(t.rtoFloor())));
-              }
-            });
-    return new Explanation(profile, t, facts, warnings);
+    options.loadBalancerIdleTimeout().ifPresent(idle -> lbWarning(values, idle, warnings));
+    options.appConnectTimeout().ifPresent(connect -> connectWarning(t, connect, warnings));
+    options.appReadTimeout().ifPresent(read -> readWarning(t, read, warnings));
+    return new Explanation(profile, basis, t, facts, warnings);
   }
 
-  private static String value(Map<String, String> values, String key) {
-    return values.getOrDefault(
-        key, TunableCatalog.standard().find(key).orElseThrow().kernelDefault());
+  private static String connectFact(TcpTimings t, String synRetries) {
+    List<Duration> sent = t.synRetransmissions();
+    String schedule = sent.stream().map(d -> human(round(d))).collect(Collectors.joining(", "));
+    if (t.synLinearTimeouts() > 0) {
+      return String.format(
+          "connect() to a silent peer fails %s after the call: SYNs are resent at about %s (the"
+              + " first %d at the 1 s initial RTO, then doubling); the kernel gives up at the first"
+              + " timer expiry that finds %s + %d retransmissions sent or %s spent since the first"
+              + " SYN (tcp_syn_retries %s doublings from 1 s)",
+          about(t.connectGiveUp()),
+          schedule,
+          t.synLinearTimeouts(),
+          synRetries,
+          t.synLinearTimeouts(),
+          human(Duration.ofSeconds((2L << Integer.parseInt(synRetries)) - 1)),
+          synRetries);
+    }
+    return String.format(
+        "connect() to a silent peer fails %s after the call (tcp_syn_retries %s, 1 s initial RTO"
+            + " doubling: SYNs resent at about %s)",
+        about(t.connectGiveUp()), synRetries, schedule);
+  }
+
+  private static void unsupported(DesiredState desired, TcpTimings t, List<String> facts) {
+    for (String key : desired.sysctls().keySet()) {
+      TunableCatalog.standard()
+          .find(key)
+          .filter(tunable -> !tunable.isSupportedOn(t.kernel()))
+          .ifPresent(
+              tunable ->
+                  facts.add(
+                      String.format(
+                          "%s needs kernel %s or later: on %s it does not exist, the agent reports it"
+                              + " as unsupported and these figures ignore it",
+                          key, tunable.minKernel(), t.kernel())));
+    }
+  }
+
+  private static void lbWarning(Map<String, String> values, Duration idle, List<String> warnings) {
+    long time = Long.parseLong(value(values, TunableCatalog.TCP_KEEPALIVE_TIME));
+    if (time >= idle.toSeconds()) {
+      warnings.add(
+          String.format(
+              "spec.keepalive.timeSeconds %d is not below the load balancer idle timeout %s:"
+                  + " idle connections are cut before the first probe; use less than %d",
+              time, human(idle), idle.toSeconds()));
+    }
+  }
+
+  private static void connectWarning(TcpTimings t, Duration connect, List<String> warnings) {
+    List<Duration> sent = t.synRetransmissions();
+    long covered = sent.stream().filter(d -> d.compareTo(connect) < 0).count();
+    if (covered < 2 && sent.size() >= 2) {
+      warnings.add(
+          String.format(
+              "an application connect timeout of %s leaves room for %d SYN retransmission%s (they go"
+                  + " out at about %s and %s): %s lost SYN%s fail%s the connect",
+              human(connect),
+              covered,
+              covered == 1 ? "" : "s",
+              human(round(sent.get(0))),
+              human(round(sent.get(1))),
+              covered == 0 ? "one" : "two",
+              covered == 0 ? "" : "s",
+              covered == 0 ? "s" : ""));
+    } else if (connect.compareTo(t.connectGiveUp().typical()) > 0) {
+      warnings.add(
+          String.format(
+              "the kernel fails connect() %s after the call, before the application's %s timeout",
+              about(t.connectGiveUp()), human(connect)));
+    }
+  }
+
+  private static void readWarning(TcpTimings t, Duration read, List<String> warnings) {
+    Duration firstRto = t.tailLossProbe().plus(t.rto());
+    if (read.compareTo(firstRto) < 0) {
+      warnings.add(
+          String.format(
+              "an application read timeout of %s is shorter than the retransmission of a lost"
+                  + " segment: a tail-loss probe goes out after about %s and the first RTO"
+                  + " retransmission after about %s (RTO floor %s), so one lost segment times the"
+                  + " request out",
+              human(read), human(t.tailLossProbe()), human(firstRto), human(t.rtoFloor())));
+    }
+  }
+
+  private static String value(Map<String, String> values, dev.tcptune.kernel.catalog.Tunable t) {
+    return values.getOrDefault(t.key(), t.kernelDefault());
+  }
+
+  /** "about 19.4 s (19 s .. 19.7 s)", or "about 19.4 s" when the range is within 5%. */
+  static String about(Estimate e) {
+    long spread = e.latest().minus(e.earliest()).toMillis();
+    if (spread * 20 <= e.typical().toMillis()) {
+      return "about " + human(round(e.typical()));
+    }
+    return "about "
+        + human(round(e.typical()))
+        + " ("
+        + human(round(e.earliest()))
+        + " .. "
+        + human(round(e.latest()))
+        + ")";
+  }
+
+  /** To a tenth of a second above one second: the model is not more precise than that. */
+  private static Duration round(Duration d) {
+    long millis = d.toMillis();
+    return millis < 1000 ? d : Duration.ofMillis(Math.round(millis / 100.0) * 100);
   }
 
   /** 127 s, 2 h 11 min, 924.6 s, 20 ms: what a person reads fastest. */

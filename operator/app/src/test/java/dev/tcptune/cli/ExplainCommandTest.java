@@ -37,26 +37,98 @@ class ExplainCommandTest {
             "--app-connect-timeout",
             "2000",
             "--lb-idle-timeout",
-            "120");
+            "120",
+            "--kernel",
+            "6.18");
 
     assertThat(exit).isZero();
+    // 6.18: expiries at 1, 2, 3, 4, 5, 7, 11 s keep retransmitting (11 s < the 15 s budget of 3
+    // retries); the next one, 8 s later at 19 s, finds 3 + 4 retransmissions sent.
     assertThat(out.toString())
-        .contains("connect() to a silent peer gives up after 15 s (3 SYN retries")
-        .contains("dropped after about 102.2 s (8 retries")
+        .contains("Profile fail-fast-connect (values it does not set: defaults of kernel 6.18.0)")
+        .contains("connect() to a silent peer fails about 19.4 s after the call")
+        .contains("tcp_retries2 8 is a budget of 102.2 s from the fixed 200 ms base")
         .contains("54761 ephemeral ports")
-        .contains("! an application connect timeout of 2 s is shorter than the SYN retransmission")
+        .contains("! an application connect timeout of 2 s leaves room for 1 SYN retransmission")
         .contains("! spec.keepalive.timeSeconds 7200 is not below the load balancer idle timeout");
   }
 
   @Test
-  void jsonOutputCarriesTimingsAndWarnings() throws Exception {
-    int exit = run("explain", "-f", example("keepalive-below-lb-idle.yaml"), "-o", "json");
+  void jsonOutputCarriesTheKernelTimingsInSecondsAndWarnings() throws Exception {
+    int exit =
+        run(
+            "explain",
+            "-f",
+            example("keepalive-below-lb-idle.yaml"),
+            "-o",
+            "json",
+            "--kernel",
+            "6.6.2");
 
     JsonNode json = new ObjectMapper().readTree(out.toString());
     assertThat(exit).isZero();
     assertThat(json.path("profile").asText()).isEqualTo("keepalive-below-lb-idle");
-    assertThat(json.path("timings").path("deadPeerDetection").asText()).isEqualTo("PT2M");
+    assertThat(json.path("basis").path("kernel").asText()).isEqualTo("6.6.2");
+    assertThat(json.path("basis").path("source").asText()).isEqualTo("defaults of kernel 6.6.2");
+    // 6.6 has no tcp_syn_linear_timeouts: the basis does not claim it.
+    assertThat(json.path("basis").path("values").has("net.ipv4.tcp_syn_linear_timeouts")).isFalse();
+    JsonNode keepalive = json.path("timings").path("deadPeerDetection");
+    // 60 s + 6 x 10 s from the example; timers fire late, never early.
+    assertThat(keepalive.path("earliest").asDouble()).isEqualTo(120.0);
+    assertThat(keepalive.path("typical").asDouble()).isBetween(120.0, 132.0);
+    assertThat(keepalive.path("latest").asDouble())
+        .isGreaterThanOrEqualTo(keepalive.path("typical").asDouble());
+    for (String figure :
+        new String[] {
+          "connectGiveUp",
+          "synAckLastRetransmission",
+          "synAckDrop",
+          "establishedGiveUp",
+          "orphanGiveUp",
+          "finWait2Lifetime"
+        }) {
+      assertThat(json.path("timings").path(figure).path("typical").isNumber()).as(figure).isTrue();
+    }
+    assertThat(json.path("timings").path("synLinearTimeouts").asInt()).isZero();
     assertThat(json.path("warnings")).isEmpty();
+  }
+
+  @Test
+  void withoutOptionsTheFiguresAreForTheRunningKernel() throws Exception {
+    int exit = run("explain", "-f", example("busy-listener.yaml"), "-o", "json");
+
+    JsonNode json = new ObjectMapper().readTree(out.toString());
+    String running =
+        java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/osrelease")).strip();
+    assertThat(exit).isZero();
+    assertThat(json.path("basis").path("kernel").asText())
+        .isEqualTo(dev.tcptune.kernel.catalog.KernelVersion.parse(running).toString());
+    assertThat(json.path("basis").path("source").asText())
+        .isEqualTo("read from this machine's network namespace");
+  }
+
+  @Test
+  void kernelAndNetnsTogetherOrABadVersionOrNamespaceIsRefused() {
+    assertThat(
+            run("explain", "-f", example("busy-listener.yaml"), "--kernel", "6.6", "--netns", "x"))
+        .isEqualTo(2);
+    assertThat(err.toString().strip())
+        .isEqualTo(
+            "error: --kernel: not allowed together with --netns (allowed: one of them, or neither)");
+
+    err.getBuffer().setLength(0);
+    assertThat(run("explain", "-f", example("busy-listener.yaml"), "--kernel", "latest"))
+        .isEqualTo(2);
+    assertThat(err.toString().strip())
+        .isEqualTo(
+            "error: --kernel: 'latest' is not allowed (allowed: a version such as 6.6 or 6.18.2)");
+
+    err.getBuffer().setLength(0);
+    assertThat(run("explain", "-f", example("busy-listener.yaml"), "--netns", "no-such-ns-x1"))
+        .isEqualTo(2);
+    assertThat(err.toString().strip())
+        .isEqualTo(
+            "error: --netns: no network namespace named 'no-such-ns-x1' (see `ip netns list`)");
   }
 
   @Test

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tcptune.kernel.apply.DesiredState;
 import dev.tcptune.kernel.apply.Mode;
+import dev.tcptune.kernel.catalog.KernelVersion;
 import dev.tcptune.kernel.route.RouteRule;
+import dev.tcptune.kernel.timing.TimingBasis;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -13,28 +15,48 @@ import org.junit.jupiter.api.Test;
 
 class ExplainerTest {
 
+  private static final TimingBasis K6_18 = TimingBasis.defaultsOf(KernelVersion.of(6, 18, 0));
+  private static final TimingBasis K6_6 = TimingBasis.defaultsOf(KernelVersion.of(6, 6, 0));
+
   private final Explainer explainer = new Explainer();
 
-  @Test
-  void kernelDefaultsGiveTheTextbookNumbersAndNoWarnings() {
-    Explanation e =
-        explainer.explain("defaults", DesiredState.ofSysctls(Map.of()), ExplainOptions.none());
+  private Explanation explain(Map<String, String> sysctls, TimingBasis basis) {
+    return explainer.explain("p", DesiredState.ofSysctls(sysctls), basis, ExplainOptions.none());
+  }
 
-    assertThat(e.timings().connectGiveUp()).isEqualTo(Duration.ofSeconds(127));
+  @Test
+  void saysWhichKernelTheFiguresAreForAndGivesNoWarningsForDefaults() {
+    Explanation e = explain(Map.of(), K6_18);
+
+    assertThat(e.facts().get(0))
+        .startsWith(
+            "figures for Linux 6.18.0 (defaults of kernel 6.18.0): tcp_syn_linear_timeouts 4");
+    // 6.7+: 6 + 4 retransmissions, the 10th expiry after 35 s and 67 s comes at 131 s.
     assertThat(e.facts())
-        .anyMatch(
-            f -> f.startsWith("connect() to a silent peer gives up after 127 s (6 SYN retries"));
-    assertThat(e.facts())
-        .anyMatch(
-            f ->
-                f.startsWith(
-                    "a dead idle peer of a SO_KEEPALIVE socket is found after 2 h 11 min"));
-    assertThat(e.facts())
-        .anyMatch(
-            f ->
-                f.startsWith(
-                    "an established connection to a dead peer is dropped after about 924.6 s"));
+        .anyMatch(f -> f.startsWith("connect() to a silent peer fails about 13"))
+        .anyMatch(f -> f.contains("SYNs are resent at about 1 s, 2 s, 3 s, 4.1 s, 5.1 s, 7.1 s"));
     assertThat(e.warnings()).isEmpty();
+  }
+
+  @Test
+  void olderKernelsDoublePlainly() {
+    Explanation e = explain(Map.of("net.ipv4.tcp_syn_retries", "3"), K6_6);
+
+    assertThat(e.timings().synLinearTimeouts()).isZero();
+    assertThat(e.facts())
+        .anyMatch(
+            f ->
+                f.startsWith("connect() to a silent peer fails about 15")
+                    && f.contains("1 s initial RTO doubling"));
+  }
+
+  @Test
+  void aKeyTheKernelLacksIsSaidToBeIgnored() {
+    Explanation e = explain(Map.of("net.ipv4.tcp_syn_linear_timeouts", "0"), K6_6);
+
+    assertThat(e.facts())
+        .anyMatch(
+            f -> f.startsWith("net.ipv4.tcp_syn_linear_timeouts needs kernel 6.7.0 or later"));
   }
 
   @Test
@@ -45,10 +67,10 @@ class ExplainerTest {
 
     Explanation bad =
         explainer.explain(
-            "p", DesiredState.ofSysctls(Map.of("net.ipv4.tcp_keepalive_time", "120")), lb);
+            "p", DesiredState.ofSysctls(Map.of("net.ipv4.tcp_keepalive_time", "120")), K6_18, lb);
     Explanation good =
         explainer.explain(
-            "p", DesiredState.ofSysctls(Map.of("net.ipv4.tcp_keepalive_time", "60")), lb);
+            "p", DesiredState.ofSysctls(Map.of("net.ipv4.tcp_keepalive_time", "60")), K6_18, lb);
 
     assertThat(bad.warnings())
         .singleElement()
@@ -60,16 +82,8 @@ class ExplainerTest {
 
   @Test
   void warnsAboutLowOrphanRetriesButNotAboutZeroWhichMeansEight() {
-    Explanation low =
-        explainer.explain(
-            "p",
-            DesiredState.ofSysctls(Map.of("net.ipv4.tcp_orphan_retries", "1")),
-            ExplainOptions.none());
-    Explanation zero =
-        explainer.explain(
-            "p",
-            DesiredState.ofSysctls(Map.of("net.ipv4.tcp_orphan_retries", "0")),
-            ExplainOptions.none());
+    Explanation low = explain(Map.of("net.ipv4.tcp_orphan_retries", "1"), K6_18);
+    Explanation zero = explain(Map.of("net.ipv4.tcp_orphan_retries", "0"), K6_18);
 
     assertThat(low.warnings())
         .singleElement()
@@ -77,40 +91,66 @@ class ExplainerTest {
         .startsWith("spec.retries.orphan 1 is low");
     assertThat(zero.warnings()).isEmpty();
     assertThat(zero.timings().orphanRetries()).isEqualTo(8);
+    assertThat(zero.facts()).anyMatch(f -> f.contains("(tcp_orphan_retries 0, 0 means 8"));
   }
 
   @Test
-  void warnsAboutApplicationTimeoutsShorterThanTheRetransmissionSchedule() {
+  void warnsAboutApplicationTimeoutsShorterThanTheRetransmissions() {
     ExplainOptions app =
         new ExplainOptions(
             Optional.empty(),
             Optional.of(Duration.ofMillis(1500)),
             Optional.of(Duration.ofMillis(250)));
 
-    Explanation e = explainer.explain("p", DesiredState.ofSysctls(Map.of()), app);
+    Explanation e = explainer.explain("p", DesiredState.ofSysctls(Map.of()), K6_18, app);
 
+    // SYNs are resent at 1 s and 2 s: 1.5 s covers one retransmission.
     assertThat(e.warnings()).hasSize(2);
     assertThat(e.warnings().get(0))
-        .contains("connect timeout of 1.5 s is shorter than the SYN retransmission schedule");
+        .startsWith(
+            "an application connect timeout of 1.5 s leaves room for 1 SYN retransmission (they go"
+                + " out at about 1 s and 2 s)");
+    // A lost segment: TLP after about 200 ms, RTO retransmission about 200 ms later.
     assertThat(e.warnings().get(1))
-        .contains("read timeout of 250 ms is shorter than the RTO floor 200 ms");
+        .startsWith("an application read timeout of 250 ms is shorter than the retransmission");
   }
 
   @Test
-  void aLowRouteRtoFloorShortensTheEstablishedTimeoutAndWarnsBelowRfc1122() {
+  void aConnectTimeoutAboveTheKernelGiveUpIsReported() {
+    ExplainOptions app =
+        new ExplainOptions(Optional.empty(), Optional.of(Duration.ofSeconds(30)), Optional.empty());
+
+    Explanation e =
+        explainer.explain(
+            "p", DesiredState.ofSysctls(Map.of("net.ipv4.tcp_syn_retries", "3")), K6_18, app);
+
+    assertThat(e.warnings())
+        .singleElement()
+        .asString()
+        .startsWith("the kernel fails connect() about 19");
+  }
+
+  @Test
+  void aLowRouteFloorKeepsTheBudgetAndWarnsBelowRfc1122() {
     DesiredState desired =
         DesiredState.of(
             Map.of("net.ipv4.tcp_retries2", "5"),
             List.of(RouteRule.to("10.0.0.0/8", 20)),
             Mode.ENFORCE);
+    DesiredState normalFloor = DesiredState.ofSysctls(Map.of("net.ipv4.tcp_retries2", "5"));
 
-    Explanation e = explainer.explain("p", desired, ExplainOptions.none());
+    Explanation low = explainer.explain("p", desired, K6_18, ExplainOptions.none());
+    Explanation normal = explainer.explain("p", normalFloor, K6_18, ExplainOptions.none());
 
-    // 20 ms doubling over 6 timeouts: 20+40+80+160+320+640 ms
-    assertThat(e.timings().establishedGiveUp()).isEqualTo(Duration.ofMillis(1260));
-    assertThat(e.warnings())
+    // Budget 63 x 200 ms = 12.6 s whatever the floor; the textbook 20 ms x 63 = 1.26 s is wrong.
+    assertThat(low.timings().establishedBudget()).isEqualTo(Duration.ofMillis(12_600));
+    assertThat(low.timings().establishedGiveUp().earliest())
+        .isGreaterThan(Duration.ofMillis(12_600));
+    assertThat(low.timings().establishedRetransmissions())
+        .isGreaterThan(normal.timings().establishedRetransmissions());
+    assertThat(low.warnings())
         .singleElement()
         .asString()
-        .startsWith("spec.retries.retries2 5 drops established connections after about 1.3 s");
+        .startsWith("spec.retries.retries2 5 drops established connections with unanswered data");
   }
 }

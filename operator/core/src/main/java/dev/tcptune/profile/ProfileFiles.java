@@ -8,17 +8,20 @@ import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.tcptune.api.TcpTuneApi;
 import dev.tcptune.api.v1alpha1.TcpProfile;
 import dev.tcptune.kernel.catalog.TunableCatalog;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -33,8 +36,9 @@ public final class ProfileFiles {
 
   private static final String API_VERSION = TcpTuneApi.GROUP + "/" + TcpTuneApi.VERSION;
 
-  private final ObjectMapper yaml =
-      YAMLMapper.builder()
+  /** Binds the JSON tree that {@link YamlDocuments} read to the model, as strictly as the CRD. */
+  private final ObjectMapper mapper =
+      JsonMapper.builder()
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
           .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
@@ -42,14 +46,14 @@ public final class ProfileFiles {
           .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
           .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
           .build();
+
   private final ProfileValidator validator = new ProfileValidator(TunableCatalog.standard());
 
   /** Loads and validates a profile file, or the built-in default for {@link #BUILTIN_DEFAULT}. */
   public TcpProfile load(String location) throws ProfileFileException {
     if (BUILTIN_DEFAULT.equals(location)) {
       try (InputStream in = ProfileFiles.class.getResourceAsStream("/kernel-defaults.yaml")) {
-        return parse(
-            new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8), location);
+        return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), location);
       } catch (IOException e) {
         throw new ProfileFileException(
             location + ": cannot read the built-in profile: " + e.getMessage(), e);
@@ -65,60 +69,97 @@ public final class ProfileFiles {
     }
   }
 
-  /** Parses and validates profile text; {@code source} names it in messages. */
+  /**
+   * Parses and validates profile text; {@code source} names it in messages. The text must hold
+   * exactly one TcpProfile.
+   */
   public TcpProfile parse(String text, String source) throws ProfileFileException {
-    JsonNode tree;
+    List<JsonNode> documents;
     try {
-      tree = yaml.readTree(text);
-    } catch (JsonProcessingException e) {
-      var at = e.getLocation();
-      String where =
-          at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+      documents = YamlDocuments.read(text);
+    } catch (YamlDocuments.YamlProblem e) {
       throw new ProfileFileException(
-          source
-              + ": not valid YAML"
-              + where
-              + ": "
-              + e.getOriginalMessage().lines().findFirst().orElse(""),
-          e);
+          source + ": not valid YAML" + e.where + ": " + e.getMessage(), e);
     }
-    if (tree == null || !tree.isObject()) {
+    if (documents.isEmpty()) {
       throw new ProfileFileException(source + ": expected one TcpProfile object, found nothing");
     }
-    expect(tree, "apiVersion", API_VERSION, source);
-    expect(tree, "kind", "TcpProfile", source);
-    TcpProfile profile;
-    try {
-      profile = yaml.treeToValue(tree, TcpProfile.class);
-    } catch (JsonProcessingException e) {
-      throw new ProfileFileException(source + ": " + describe(e, tree), e);
+    TcpProfile first = null;
+    for (int i = 0; i < documents.size(); i++) {
+      String where =
+          documents.size() == 1
+              ? source + ": "
+              : source + ": document " + (i + 1) + " of " + documents.size() + ": ";
+      TcpProfile profile = profile(documents.get(i), where);
+      first = first == null ? profile : first;
     }
-    List<FieldError> errors = validator.validate(profile.getSpec());
-    if (!errors.isEmpty()) {
+    if (documents.size() > 1) {
       throw new ProfileFileException(
           source
               + ": "
-              + errors.stream().map(FieldError::toString).collect(Collectors.joining("; ")));
+              + documents.size()
+              + " documents (allowed: one TcpProfile per file; put each profile in its own file)");
     }
-    if (profile.getMetadata() == null || profile.getMetadata().getName() == null) {
-      throw new ProfileFileException(source + ": metadata.name is required");
+    return first;
+  }
+
+  private TcpProfile profile(JsonNode tree, String where) throws ProfileFileException {
+    if (!tree.isObject()) {
+      throw new ProfileFileException(
+          where + "expected a TcpProfile object, found " + kindOf(tree) + " " + shown(tree));
+    }
+    expect(tree, "apiVersion", API_VERSION, where);
+    expect(tree, "kind", "TcpProfile", where);
+    Optional<String> outOfRange = IntegerRanges.firstOutOfRange(tree);
+    if (outOfRange.isPresent()) {
+      throw new ProfileFileException(where + outOfRange.get());
+    }
+    TcpProfile profile;
+    try {
+      profile = mapper.treeToValue(tree, TcpProfile.class);
+    } catch (JsonProcessingException e) {
+      throw new ProfileFileException(where + describe(e, tree), e);
+    }
+    List<FieldError> errors = new ArrayList<>(MetadataRules.check(profile.getMetadata()));
+    errors.addAll(validator.validate(profile.getSpec()));
+    if (!errors.isEmpty()) {
+      throw new ProfileFileException(
+          where + errors.stream().map(FieldError::toString).collect(Collectors.joining("; ")));
     }
     return profile;
   }
 
-  private static void expect(JsonNode tree, String field, String wanted, String source)
+  private static void expect(JsonNode tree, String field, String wanted, String where)
       throws ProfileFileException {
-    String actual = tree.path(field).asText(null);
-    if (!wanted.equals(actual)) {
-      throw new ProfileFileException(
-          source + ": " + field + ": '" + actual + "' is not allowed (allowed: " + wanted + ")");
+    JsonNode actual = tree.path(field);
+    if (actual.isMissingNode() || actual.isNull()) {
+      throw new ProfileFileException(where + field + ": is required (allowed: " + wanted + ")");
     }
+    if (!actual.isTextual() || !wanted.equals(actual.asText())) {
+      throw new ProfileFileException(
+          where + field + ": " + shown(actual) + " is not allowed (allowed: " + wanted + ")");
+    }
+  }
+
+  private static String kindOf(JsonNode node) {
+    return node.isArray() ? "a list" : node.isObject() ? "an object" : "the value";
+  }
+
+  /** A scalar as messages show it, short and quoted; a list or object by its kind. */
+  static String shown(JsonNode value) {
+    if (value.isArray()) {
+      return "a list";
+    }
+    if (value.isObject()) {
+      return "an object";
+    }
+    return value.isNull() ? "null" : Shown.quoted(value.asText());
   }
 
   private static String describe(JsonProcessingException e, JsonNode tree) {
     String path = e instanceof JsonMappingException m ? path(m.getPath()) : "";
     if (e instanceof UnrecognizedPropertyException u) {
-      String field = path.isEmpty() ? u.getPropertyName() : path;
+      String field = path.isEmpty() ? Shown.text(u.getPropertyName()) : path;
       return field
           + ": unknown field (allowed here: "
           + u.getKnownPropertyIds().stream()
@@ -130,20 +171,23 @@ public final class ProfileFiles {
     if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
       // InvalidFormatException is a MismatchedInputException: both read the value from the tree.
       JsonNode value = tree.at(pointer(m.getPath()));
-      String shown =
-          value.isValueNode()
-              ? "'" + value.asText() + "'"
-              : value.isArray() ? "a list" : "an object";
-      return path + ": " + shown + " is not allowed (allowed: " + typeName(m.getTargetType()) + ")";
+      return path
+          + ": "
+          + shown(value)
+          + " is not allowed (allowed: "
+          + typeName(m.getTargetType())
+          + ")";
     }
-    return (path.isEmpty() ? "" : path + ": ") + e.getOriginalMessage();
+    return (path.isEmpty() ? "" : path + ": ")
+        + Shown.text(e.getOriginalMessage().lines().findFirst().orElse(""));
   }
 
   private static String pointer(List<JsonMappingException.Reference> refs) {
     StringBuilder out = new StringBuilder();
     for (JsonMappingException.Reference ref : refs) {
-      out.append('/')
-          .append(ref.getFieldName() != null ? ref.getFieldName() : String.valueOf(ref.getIndex()));
+      String step =
+          ref.getFieldName() != null ? ref.getFieldName() : String.valueOf(ref.getIndex());
+      out.append('/').append(step.replace("~", "~0").replace("/", "~1"));
     }
     return out.toString();
   }
@@ -152,7 +196,7 @@ public final class ProfileFiles {
     StringBuilder out = new StringBuilder();
     for (JsonMappingException.Reference ref : refs) {
       if (ref.getFieldName() != null) {
-        out.append(out.length() == 0 ? "" : ".").append(ref.getFieldName());
+        out.append(out.length() == 0 ? "" : ".").append(Shown.text(ref.getFieldName()));
       } else if (ref.getIndex() >= 0) {
         out.append('[').append(ref.getIndex()).append(']');
       }

@@ -12,6 +12,7 @@ import static dev.tcptune.kernel.catalog.TunableCatalog.TCP_RETRIES1;
 import static dev.tcptune.kernel.catalog.TunableCatalog.TCP_RETRIES2;
 import static dev.tcptune.kernel.catalog.TunableCatalog.TCP_RTO_MIN_US;
 import static dev.tcptune.kernel.catalog.TunableCatalog.TCP_SYNACK_RETRIES;
+import static dev.tcptune.kernel.catalog.TunableCatalog.TCP_SYN_LINEAR_TIMEOUTS;
 import static dev.tcptune.kernel.catalog.TunableCatalog.TCP_SYN_RETRIES;
 import static dev.tcptune.kernel.catalog.TunableCatalog.TCP_TW_REUSE;
 
@@ -79,6 +80,11 @@ public final class ProfileSettings {
               s -> s.getKeepalive(),
               KeepaliveSettings::getProbes),
           field("spec.retries.syn", TCP_SYN_RETRIES, s -> s.getRetries(), RetrySettings::getSyn),
+          field(
+              "spec.retries.synLinearTimeouts",
+              TCP_SYN_LINEAR_TIMEOUTS,
+              s -> s.getRetries(),
+              RetrySettings::getSynLinearTimeouts),
           field(
               "spec.retries.synAck",
               TCP_SYNACK_RETRIES,

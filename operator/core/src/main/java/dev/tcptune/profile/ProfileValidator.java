@@ -1,16 +1,16 @@
 package dev.tcptune.profile;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tcptune.api.v1alpha1.PortRange;
+import dev.tcptune.api.v1alpha1.RetrySettings;
 import dev.tcptune.api.v1alpha1.RouteRtoRule;
 import dev.tcptune.api.v1alpha1.RtoSettings;
 import dev.tcptune.api.v1alpha1.TcpProfileSpec;
 import dev.tcptune.kernel.catalog.TunableCatalog;
-import dev.tcptune.kernel.route.RouteRule;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Checks a profile with the same rules as the CRD schema and its CEL rules. The CRD may be
@@ -21,6 +21,19 @@ public final class ProfileValidator {
 
   /** The CRD's maxItems of spec.rto.routes. */
   static final int MAX_ROUTE_RULES = 32;
+
+  /** The CRD's range of spec.priority. */
+  static final int MIN_PRIORITY = 0;
+
+  static final int MAX_PRIORITY = 1000;
+
+  /** The CRD's maxLength of a route destination. */
+  static final int MAX_DESTINATION_LENGTH = 64;
+
+  /** The CRD's pattern of a route device: what the kernel and `ip` take as an interface name. */
+  static final Pattern DEVICE = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.@-]{0,14}");
+
+  private static final ObjectMapper GROUPS = new ObjectMapper();
 
   private final TunableCatalog catalog;
 
@@ -45,11 +58,22 @@ public final class ProfileValidator {
               "spec",
               "a profile must set at least one of listenQueue, timeWait, keepalive, retries, rto"));
     }
-    if (spec.getPriority() != null && (spec.getPriority() < 0 || spec.getPriority() > 1000)) {
+    if (spec.getPriority() != null
+        && (spec.getPriority() < MIN_PRIORITY || spec.getPriority() > MAX_PRIORITY)) {
       errors.add(
           new FieldError(
-              "spec.priority", spec.getPriority() + " is outside the allowed range 0..1000"));
+              "spec.priority",
+              spec.getPriority()
+                  + " is outside the allowed range "
+                  + MIN_PRIORITY
+                  + ".."
+                  + MAX_PRIORITY));
     }
+    checkNotEmpty("spec.listenQueue", spec.getListenQueue(), errors);
+    checkNotEmpty("spec.timeWait", spec.getTimeWait(), errors);
+    checkNotEmpty("spec.keepalive", spec.getKeepalive(), errors);
+    checkNotEmpty("spec.retries", spec.getRetries(), errors);
+    errors.addAll(NodeSelectorRules.check(spec.getNodeSelector()));
     boolean portRangeComplete = checkPortRange(spec, errors);
     for (SettingField field : ProfileSettings.fields()) {
       if (field.tunable() == TunableCatalog.IP_LOCAL_PORT_RANGE && !portRangeComplete) {
@@ -72,8 +96,50 @@ public final class ProfileValidator {
               "net.ipv4.tcp_tw_recycle is "
                   + catalog.refusal(TunableCatalog.TCP_TW_RECYCLE).orElse("refused")));
     }
+    checkRetryThresholds(spec.getRetries(), errors);
     checkRoutes(spec.getRto(), errors);
     return errors;
+  }
+
+  /**
+   * A group that sets nothing (`listenQueue: {}`, or only nulls, which the API server drops) would
+   * let a profile through that changes nothing; the CRD has minProperties 1 on each group.
+   */
+  private static void checkNotEmpty(String path, Object group, List<FieldError> errors) {
+    if (group == null || !GROUPS.valueToTree(group).isEmpty()) {
+      return;
+    }
+    List<String> names = new ArrayList<>();
+    GROUPS
+        .getSerializationConfig()
+        .introspect(GROUPS.constructType(group.getClass()))
+        .findProperties()
+        .forEach(property -> names.add(property.getName()));
+    errors.add(
+        new FieldError(
+            path,
+            "is empty (allowed: at least one of "
+                + String.join(", ", names.stream().sorted().toList())
+                + ")"));
+  }
+
+  /** The soft retransmission threshold is useless above the hard one. Same rule as the CRD. */
+  private static void checkRetryThresholds(RetrySettings retries, List<FieldError> errors) {
+    if (retries == null || retries.getRetries1() == null || retries.getRetries2() == null) {
+      return;
+    }
+    if (retries.getRetries1() > retries.getRetries2()) {
+      errors.add(
+          new FieldError(
+              "spec.retries.retries1",
+              retries.getRetries1()
+                  + " is above retries2 "
+                  + retries.getRetries2()
+                  + " (allowed: at most retries2: retries1, net.ipv4.tcp_retries1, is the soft"
+                  + " threshold after which the route is re-checked, retries2 the hard one after"
+                  + " which the connection is dropped, so a soft threshold above it is never"
+                  + " reached)"));
+    }
   }
 
   /** Reports missing ends of the port range; true when both ends are there to be range-checked. */
@@ -112,36 +178,115 @@ public final class ProfileValidator {
                   + MAX_ROUTE_RULES
                   + ")"));
     }
-    Set<String> seen = new HashSet<>();
+    List<RouteKey> seen = new ArrayList<>();
     for (int i = 0; i < rto.getRoutes().size(); i++) {
       RouteRtoRule rule = rto.getRoutes().get(i);
       String path = "spec.rto.routes[" + i + "]";
-      if (rule.getDestination() == null) {
+      if (rule == null) {
         errors.add(
             new FieldError(
-                path + ".destination", "is required (allowed: default, an IP address or a CIDR)"));
+                path, "null is not allowed (allowed: an object with destination and rtoMin)"));
         continue;
       }
-      Optional<Integer> millis = RtoDurations.parseMillis(rule.getRtoMin());
-      if (millis.isEmpty()) {
-        errors.add(
-            new FieldError(
-                path + ".rtoMin",
-                "'"
-                    + rule.getRtoMin()
-                    + "' is not a duration (allowed: an integer with ms or s, 1ms..1s, e.g. 50ms)"));
+      Optional<RouteKey> key = checkRoute(rule, i, path, errors);
+      if (key.isEmpty()) {
         continue;
       }
-      new RouteRule(rule.getDestination(), Optional.ofNullable(rule.getDevice()), millis.get())
-          .validate()
-          .ifPresent(message -> errors.add(new FieldError(path, message)));
-      if (!seen.add(rule.getDestination() + " dev " + rule.getDevice())) {
+      for (int j = 0; j < seen.size(); j++) {
+        if (seen.get(j).sameRouteAs(key.get())) {
+          errors.add(
+              new FieldError(
+                  path + ".destination",
+                  Shown.quoted(rule.getDestination())
+                      + (rule.getDevice() == null ? "" : " on device " + rule.getDevice())
+                      + " repeats the destination of spec.rto.routes["
+                      + seen.get(j).index()
+                      + "] "
+                      + Shown.quoted(seen.get(j).destination())
+                      + " (allowed: each destination, with its device, once, however it is"
+                      + " written: FD00::/8 is fd00::/8, 10.0.0.1 is 10.0.0.1/32, default is"
+                      + " 0.0.0.0/0 and ::/0)"));
+          break;
+        }
+      }
+      seen.add(key.get());
+    }
+  }
+
+  /** Checks one rule; its key for the duplicate check when it is valid. */
+  private static Optional<RouteKey> checkRoute(
+      RouteRtoRule rule, int index, String path, List<FieldError> errors) {
+    int before = errors.size();
+    String destination = rule.getDestination();
+    Optional<IpLiterals.Prefix> prefix = Optional.empty();
+    if (destination == null) {
+      errors.add(
+          new FieldError(
+              path + ".destination", "is required (allowed: default, an IP address or a CIDR)"));
+    } else if (!destination.equals("default")) {
+      prefix =
+          destination.length() > MAX_DESTINATION_LENGTH
+              ? Optional.empty()
+              : IpLiterals.parse(destination);
+      if (prefix.isEmpty()) {
         errors.add(
             new FieldError(
                 path + ".destination",
-                rule.getDestination()
-                    + " appears twice (allowed: each destination, with its device, once)"));
+                Shown.quoted(destination)
+                    + " is not allowed (allowed: default, an IP address or a CIDR such as"
+                    + " 10.0.0.0/8, without leading zeros, zone or IPv4-mapped IPv6 form)"));
+      } else if (prefix.get().hasHostBits()) {
+        errors.add(
+            new FieldError(
+                path + ".destination",
+                Shown.quoted(destination)
+                    + " has host bits set (allowed: the network address of the prefix, e.g."
+                    + " 10.0.0.0/8 rather than 10.0.0.1/8)"));
       }
+    }
+    String device = rule.getDevice();
+    if (device != null && !DEVICE.matcher(device).matches()) {
+      errors.add(
+          new FieldError(
+              path + ".device",
+              Shown.quoted(device)
+                  + " is not allowed (allowed: an interface name of 1..15 characters"
+                  + " [a-zA-Z0-9_.@-] starting with a letter or digit, which ip cannot read as an"
+                  + " option or a path)"));
+    }
+    Optional<Integer> millis = RtoDurations.parseMillis(rule.getRtoMin());
+    if (rule.getRtoMin() == null) {
+      errors.add(new FieldError(path + ".rtoMin", "is required (allowed: 1ms..1s, e.g. 50ms)"));
+    } else if (millis.isEmpty()) {
+      errors.add(
+          new FieldError(
+              path + ".rtoMin",
+              Shown.quoted(rule.getRtoMin())
+                  + " is not a duration (allowed: an integer with ms or s, 1ms..1s, e.g. 50ms)"));
+    } else {
+      TunableCatalog.validateRouteRtoMin(millis.get())
+          .ifPresent(message -> errors.add(new FieldError(path + ".rtoMin", message)));
+    }
+    if (errors.size() > before) {
+      return Optional.empty();
+    }
+    return Optional.of(new RouteKey(index, destination, prefix, Optional.ofNullable(device)));
+  }
+
+  /** What makes two rules set the same routes: the destination, however written, and device. */
+  private record RouteKey(
+      int index, String destination, Optional<IpLiterals.Prefix> prefix, Optional<String> device) {
+
+    boolean sameRouteAs(RouteKey other) {
+      if (!device.equals(other.device)) {
+        return false;
+      }
+      if (prefix.isEmpty() || other.prefix.isEmpty()) {
+        // `default` is the /0 of both families.
+        return prefix.map(IpLiterals.Prefix::length).orElse(0) == 0
+            && other.prefix.map(IpLiterals.Prefix::length).orElse(0) == 0;
+      }
+      return prefix.get().sameAs(other.prefix.get());
     }
   }
 

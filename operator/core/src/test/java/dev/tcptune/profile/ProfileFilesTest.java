@@ -105,10 +105,10 @@ class ProfileFilesTest {
       bad mode                   | {mode: Apply, retries: {syn: 3}}                  | spec.mode: 'Apply' is not allowed (allowed: one of Enforce, Audit)
       priority negative          | {priority: -1, retries: {syn: 3}}                 | spec.priority: -1 is outside the allowed range 0..1000
       no settings                | {priority: 1}                                     | spec: a profile must set at least one of listenQueue, timeWait, keepalive, retries, rto
-      bad destination            | rto: {routes: [{destination: 10.0.0.300/8, rtoMin: 20ms}]} | destination '10.0.0.300/8' is not allowed (allowed: 'default', an IPv4/IPv6 address or CIDR)
+      bad destination            | rto: {routes: [{destination: 10.0.0.300/8, rtoMin: 20ms}]} | spec.rto.routes[0].destination: '10.0.0.300/8' is not allowed (allowed: default, an IP address or a CIDR
       bad duration               | rto: {routes: [{destination: default, rtoMin: fast}]} | spec.rto.routes[0].rtoMin: 'fast' is not a duration (allowed: an integer with ms or s, 1ms..1s, e.g. 50ms)
-      duration too long          | rto: {routes: [{destination: default, rtoMin: 2s}]}   | route rto_min: 2000 ms is outside the allowed range 1..1000 ms
-      duplicate destination      | rto: {routes: [{destination: default, rtoMin: 20ms}, {destination: default, rtoMin: 30ms}]} | spec.rto.routes[1].destination: default appears twice
+      duration too long          | rto: {routes: [{destination: default, rtoMin: 2s}]}   | spec.rto.routes[0].rtoMin: route rto_min: 2000 ms is outside the allowed range 1..1000 ms
+      duplicate destination      | rto: {routes: [{destination: default, rtoMin: 20ms}, {destination: default, rtoMin: 30ms}]} | spec.rto.routes[1].destination: 'default' repeats the destination of spec.rto.routes[0] 'default'
       """)
   void badProfilesGetOneLineNamingFieldValueAndAllowed(String name, String spec, String expected) {
     String body = spec.startsWith("{") ? spec : "{" + spec + "}";

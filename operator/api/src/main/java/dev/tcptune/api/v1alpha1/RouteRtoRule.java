@@ -30,12 +30,24 @@ public class RouteRtoRule {
       messageExpression =
           "'destination: ' + self + ' is not default, an IP address or a CIDR such as 10.0.0.0/8'",
       reason = "FieldValueInvalid")
+  // ip refuses a prefix with host bits set ("Invalid prefix for given prefix length"), and no route
+  // has one: the rule would match nothing.
+  @ValidationRule(
+      value = "!isCIDR(self) || cidr(self) == cidr(self).masked()",
+      messageExpression =
+          "'destination: ' + self + ' has host bits set (allowed: the network address of the prefix,"
+              + " e.g. 10.0.0.0/8 rather than 10.0.0.1/8)'",
+      reason = "FieldValueInvalid")
   private String destination;
 
   @JsonPropertyDescription(
-      "Only routes through this network device (e.g. eth0). Absent: every matching route.")
+      "Only routes through this network device (e.g. eth0). Absent: every matching route. An interface"
+          + " name: 1..15 characters [a-zA-Z0-9_.@-] starting with a letter or digit.")
+  // The kernel's own limit (IFNAMSIZ 16 with the NUL) and what `ip` cannot misread: no leading '-'
+  // (an option), no '/', '.' or '..' (paths), no whitespace, no ':' (an address label, never a
+  // device).
   @Size(max = 15)
-  @Pattern("^[a-zA-Z0-9][a-zA-Z0-9_.:@-]{0,14}$")
+  @Pattern("^[a-zA-Z0-9][a-zA-Z0-9_.@-]{0,14}$")
   private String device;
 
   @JsonPropertyDescription("The RTO floor for these routes, in ms or s, e.g. 50ms. 1ms..1s.")

@@ -33,8 +33,25 @@ public class RtoSettings {
   @Size(max = 32)
   @ValidationRule(
       value =
-          "self.all(a, self.exists_one(b, b.destination == a.destination"
-              + " && (has(b.device) ? b.device : '') == (has(a.device) ? a.device : '')))",
-      message = "routes: each destination (with its device) may appear only once")
+          "self.all(a, self.exists_one(b, (has(b.device) ? b.device : '') == (has(a.device) ? a.device : '')"
+              + " && (b.destination == a.destination"
+              + " || (isIP(a.destination) && isIP(b.destination) && ip(a.destination) == ip(b.destination))"
+              + " || (isCIDR(a.destination) && isCIDR(b.destination) && cidr(a.destination) == cidr(b.destination))"
+              + " || (isIP(a.destination) && isCIDR(b.destination) && cidr(b.destination).ip() == ip(a.destination)"
+              + " && cidr(b.destination).prefixLength() == (ip(a.destination).family() == 4 ? 32 : 128))"
+              + " || (isCIDR(a.destination) && isIP(b.destination) && cidr(a.destination).ip() == ip(b.destination)"
+              + " && cidr(a.destination).prefixLength() == (ip(b.destination).family() == 4 ? 32 : 128)))))",
+      message =
+          "routes: each destination (with its device) may appear only once, however it is spelled"
+              + " (FD00::/8 is fd00::/8, 10.0.0.1 is 10.0.0.1/32)")
+  // `default` is 0.0.0.0/0 for IPv4 and ::/0 for IPv6: both rules would set the same route.
+  @ValidationRule(
+      value =
+          "!self.exists(a, a.destination == 'default' && self.exists(b, (has(b.device) ? b.device : '')"
+              + " == (has(a.device) ? a.device : '') && isCIDR(b.destination)"
+              + " && cidr(b.destination).prefixLength() == 0))",
+      message =
+          "routes: default and 0.0.0.0/0 or ::/0 (with the same device) are the same route;"
+              + " keep one of them")
   private List<RouteRtoRule> routes;
 }

@@ -2,9 +2,11 @@ package dev.tcptune.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import lombok.Data;
@@ -20,6 +22,7 @@ import lombok.Data;
 public class TcpProfileSpec {
 
   @JsonPropertyDescription("Nodes this profile applies to. Empty or absent selects every node.")
+  @SchemaFrom(type = NodeSelectorSchema.class)
   private LabelSelector nodeSelector;
 
   @JsonPropertyDescription(
@@ -36,18 +39,24 @@ public class TcpProfileSpec {
   private Mode mode;
 
   @JsonPropertyDescription("Accept and SYN queue limits of listening sockets.")
+  // An empty group sets nothing: `listenQueue: {}` would pass for a profile that does nothing.
+  @Size(min = 1)
   private ListenQueueSettings listenQueue;
 
   @JsonPropertyDescription("TIME_WAIT handling, FIN_WAIT2 lifetime and the ephemeral port range.")
+  @Size(min = 1)
   private TimeWaitSettings timeWait;
 
   @JsonPropertyDescription("TCP keepalive for sockets that enable SO_KEEPALIVE.")
+  @Size(min = 1)
   private KeepaliveSettings keepalive;
 
   @JsonPropertyDescription("How often the kernel retransmits before it gives up.")
+  @Size(min = 1)
   private RetrySettings retries;
 
   @JsonPropertyDescription(
       "The retransmission timeout floor, for the whole network namespace or per route.")
+  @Size(min = 1)
   private RtoSettings rto;
 }

@@ -31,14 +31,26 @@ public final class FileOriginalsJournal extends InMemoryOriginalsJournal {
    * Opens (or starts) the journal at {@code file}.
    *
    * @throws UncheckedIOException when an existing file cannot be read or parsed
+   * @throws IllegalArgumentException when it holds a journal of another format
    */
   public FileOriginalsJournal(Path file) {
     this(Objects.requireNonNull(file, "file").toAbsolutePath(), read(file.toAbsolutePath()));
   }
 
   private FileOriginalsJournal(Path file, JsonNode root) {
-    super(settingsOf(root), routesOf(root));
+    super(settingsOf(file, root), routesOf(file, root));
     this.file = file;
+  }
+
+  /** An entry must be an object: a journal of another format is refused, not half read. */
+  private static JsonNode entry(Path file, String key, JsonNode value, String... fields) {
+    for (String field : fields) {
+      if (!value.isObject() || !value.has(field)) {
+        throw new IllegalArgumentException(
+            "originals journal " + file + ": entry '" + key + "' has no '" + field + "'");
+      }
+    }
+    return value;
   }
 
   /** Where the journal lives. */
@@ -57,32 +69,35 @@ public final class FileOriginalsJournal extends InMemoryOriginalsJournal {
     }
   }
 
-  private static List<SettingOriginal> settingsOf(JsonNode root) {
+  private static List<SettingOriginal> settingsOf(Path file, JsonNode root) {
     List<SettingOriginal> settings = new ArrayList<>();
     root.path("sysctls")
         .fields()
         .forEachRemaining(
-            e ->
-                settings.add(
-                    new SettingOriginal(
-                        e.getKey(),
-                        e.getValue().path("original").asText(),
-                        e.getValue().path("lastWritten").asText())));
+            e -> {
+              JsonNode value = entry(file, e.getKey(), e.getValue(), "original", "lastWritten");
+              settings.add(
+                  new SettingOriginal(
+                      e.getKey(),
+                      value.get("original").asText(),
+                      value.get("lastWritten").asText()));
+            });
     return settings;
   }
 
-  private static List<RouteOriginal> routesOf(JsonNode root) {
+  private static List<RouteOriginal> routesOf(Path file, JsonNode root) {
     List<RouteOriginal> routes = new ArrayList<>();
     root.path("routes")
         .fields()
         .forEachRemaining(
             e -> {
-              JsonNode original = e.getValue().path("original");
+              JsonNode value = entry(file, e.getKey(), e.getValue(), "original", "lastWritten");
+              JsonNode original = value.get("original");
               routes.add(
                   new RouteOriginal(
                       e.getKey(),
                       original.isInt() ? OptionalInt.of(original.asInt()) : OptionalInt.empty(),
-                      e.getValue().path("lastWritten").asInt()));
+                      value.get("lastWritten").asInt()));
             });
     return routes;
   }

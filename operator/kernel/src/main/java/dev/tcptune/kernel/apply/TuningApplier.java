@@ -73,19 +73,15 @@ public final class TuningApplier {
 
   /**
    * The entries (as {@code "sysctl KEY"} / {@code "route ID"}) that tcptune wrote before and that
-   * now hold neither what it wrote last nor the original: another writer changed them. (A value
-   * equal to the original is an interrupted first write or a manual revert; it is simply written
-   * again.)
+   * no longer hold what it wrote last: another writer changed them (a route replaced without its
+   * {@code rto_min} included). Only a crash between journaling and writing is miscounted as one.
    */
   private static Set<String> corrections(Plan plan, OriginalsJournal journal) {
     Set<String> corrections = new HashSet<>();
     for (PlannedSetting p : plan.settings()) {
       String now = p.current().orElse("");
       if (isWrite(p.mode(), p.action())
-          && journal
-              .setting(p.key())
-              .filter(s -> !s.lastWritten().equals(now) && !s.original().equals(now))
-              .isPresent()) {
+          && journal.setting(p.key()).filter(s -> !s.lastWritten().equals(now)).isPresent()) {
         corrections.add("sysctl " + p.key());
       }
     }
@@ -97,10 +93,7 @@ public final class TuningApplier {
       String id = p.route().orElseThrow().id();
       if (journal
           .route(id)
-          .filter(
-              r ->
-                  !OptionalInt.of(r.lastWrittenMillis()).equals(now)
-                      && !r.originalMillis().equals(now))
+          .filter(r -> !OptionalInt.of(r.lastWrittenMillis()).equals(now))
           .isPresent()) {
         corrections.add("route " + id);
       }

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Puts journaled originals back when no profile enforces them any more, under one rule: the
@@ -20,6 +22,8 @@ import java.util.Set;
  * OriginalsJournal#forgetAll} call; a failed restore stays journaled and is retried next time.
  */
 public final class TuningRestorer {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TuningRestorer.class);
 
   /** Restores everything in {@code journal}; reports per key and per route. */
   public ApplyReport restore(OriginalsJournal journal, SysctlStore store, RouteTable routeTable) {
@@ -66,24 +70,14 @@ public final class TuningRestorer {
     try {
       journal.forgetAll(doneKeys, doneRoutes);
     } catch (RuntimeException e) {
-      // The values are back; the entries stay and the next restore finds them IN_SYNC.
-      String why = "restored, but the journal could not forget it: " + e.getMessage();
-      settings = settings.stream().map(r -> withMessage(r, doneKeys, why)).toList();
+      // The values are back; the entries stay, and the next restore finds them IN_SYNC.
+      LOG.atWarn()
+          .setCause(e)
+          .addKeyValue("keys", doneKeys)
+          .addKeyValue("routes", doneRoutes)
+          .log("restored, but the journal could not forget the entries");
     }
     return new ApplyReport(settings, routes);
-  }
-
-  private static SettingResult withMessage(SettingResult r, List<String> keys, String why) {
-    return keys.contains(r.key())
-        ? new SettingResult(
-            r.key(),
-            r.mode(),
-            r.desired(),
-            r.original(),
-            r.actual(),
-            r.status(),
-            r.key() + ": " + why)
-        : r;
   }
 
   private static SettingResult restoreSetting(SettingOriginal entry, SysctlStore store) {

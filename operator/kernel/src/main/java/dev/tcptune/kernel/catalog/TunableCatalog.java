@@ -94,8 +94,19 @@ public final class TunableCatalog {
           1,
           10,
           ANY,
-          "SYN retransmissions of connect() before it times out (6 = 127 s)",
+          "SYN retransmissions of connect(); with the time budget they imply, when connect() times"
+              + " out (6: about 127 s before 6.7, about 131 s from 6.7)",
           "6");
+  public static final Tunable TCP_SYN_LINEAR_TIMEOUTS =
+      entry(
+          "net.ipv4.tcp_syn_linear_timeouts",
+          Unit.COUNT,
+          0,
+          10,
+          KernelVersion.of(6, 7, 0),
+          "SYN retransmissions of connect() that keep the initial 1 s RTO before it doubles; they"
+              + " come on top of tcp_syn_retries",
+          "4");
   public static final Tunable TCP_SYNACK_RETRIES =
       entry(
           "net.ipv4.tcp_synack_retries",
@@ -170,6 +181,7 @@ public final class TunableCatalog {
               TCP_KEEPALIVE_INTVL,
               TCP_KEEPALIVE_PROBES,
               TCP_SYN_RETRIES,
+              TCP_SYN_LINEAR_TIMEOUTS,
               TCP_SYNACK_RETRIES,
               TCP_RETRIES1,
               TCP_RETRIES2,

@@ -1,84 +1,68 @@
 package dev.tcptune.kernel.route;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /**
- * One kernel route with every attribute {@code ip route change} needs to recreate it unchanged.
- * {@code change} replaces the whole route, so an attribute left out here would be silently dropped
- * from the node's routing table when tcptune only meant to set {@code rto_min}.
+ * One kernel route exactly as {@code ip -d route show} printed it. {@code ip route change} replaces
+ * the whole route, so changing {@code rto_min} means giving back every other attribute verbatim:
+ * {@link #attributes()} holds them in ip's own words (which ip reads back as they are printed), and
+ * a route with anything tcptune cannot give back carries a {@link #refusal()} and is never changed.
  *
  * @param family INET or INET6
  * @param type route type as {@code ip} names it: {@code unicast}, {@code local}, {@code
  *     broadcast}...
  * @param dst destination as {@code ip} prints it: {@code default}, {@code 10.0.0.0/24}, {@code ::1}
- * @param gateway {@code via}
- * @param dev output device
- * @param table table name or number ({@code main} when ip omits it)
- * @param protocol {@code proto}
- * @param scope {@code scope}
- * @param prefsrc {@code src}
+ * @param dev output device, empty for multipath routes
+ * @param table table name or number
  * @param metric {@code metric} (priority); part of the route's identity
- * @param pref IPv6 router preference
- * @param nhid nexthop object id when the route uses one
- * @param flags flags such as {@code onlink}
- * @param otherMetrics metrics other than {@code rto_min}, in {@code ip}'s units (ms for rtt/rttvar)
+ * @param attributes every word after {@code dst} except {@code rto_min}, as printed ({@code via
+ *     inet6 fd00::2 dev eth0 table main proto static mtu lock 1400 ...})
  * @param rtoMinMillis the route's {@code rto_min}, empty when unset (kernel floor 200 ms applies)
+ * @param refusal why this route cannot be changed without touching other attributes, if so
  */
 public record Route(
     IpFamily family,
     String type,
     String dst,
-    Optional<String> gateway,
     Optional<String> dev,
     String table,
-    Optional<String> protocol,
-    Optional<String> scope,
-    Optional<String> prefsrc,
     OptionalLong metric,
-    Optional<String> pref,
-    OptionalLong nhid,
-    List<String> flags,
-    Map<String, String> otherMetrics,
-    OptionalInt rtoMinMillis) {
+    List<String> attributes,
+    OptionalInt rtoMinMillis,
+    Optional<String> refusal) {
 
-  /** Metrics that {@code ip} prints in milliseconds and parses with a unit. */
-  private static final List<String> TIME_METRICS = List.of("rtt", "rttvar");
+  /** Status flags the kernel derives from the device; printed, but not accepted by {@code ip}. */
+  static final List<String> DERIVED_FLAGS = List.of("linkdown");
 
   public Route {
     Objects.requireNonNull(family, "family");
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(dst, "dst");
+    Objects.requireNonNull(dev, "dev");
     Objects.requireNonNull(table, "table");
-    flags = List.copyOf(flags);
-    otherMetrics = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(otherMetrics));
+    Objects.requireNonNull(metric, "metric");
+    attributes = List.copyOf(attributes);
     Objects.requireNonNull(rtoMinMillis, "rtoMinMillis");
+    Objects.requireNonNull(refusal, "refusal");
   }
 
-  /** A route with only the essential attributes; mostly for tests and fakes. */
+  /** A plain route {@code TYPE DST dev DEV table TABLE}; for tests and fakes. */
   public static Route of(IpFamily family, String type, String dst, String dev, String table) {
     return new Route(
         family,
         type,
         dst,
-        Optional.empty(),
-        Optional.ofNullable(dev),
+        Optional.of(dev),
         table,
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
         OptionalLong.empty(),
-        Optional.empty(),
-        OptionalLong.empty(),
-        List.of(),
-        Map.of(),
-        OptionalInt.empty());
+        List.of("dev", dev, "table", table),
+        OptionalInt.empty(),
+        Optional.empty());
   }
 
   /** The destination as canonical CIDR: {@code default -> 0.0.0.0/0}, {@code ::1 -> .../128}. */
@@ -100,59 +84,33 @@ public record Route(
     return metric.isPresent() ? base + "/" + metric.getAsLong() : base;
   }
 
-  /** Why this route must not be changed, empty when it can be round-tripped exactly. */
-  public Optional<String> refusal() {
-    return Optional.empty();
-  }
-
   /** This route with another {@code rto_min} (empty removes it). */
   public Route withRtoMin(OptionalInt millis) {
-    return new Route(
-        family,
-        type,
-        dst,
-        gateway,
-        dev,
-        table,
-        protocol,
-        scope,
-        prefsrc,
-        metric,
-        pref,
-        nhid,
-        flags,
-        otherMetrics,
-        millis);
+    return new Route(family, type, dst, dev, table, metric, attributes, millis, refusal);
+  }
+
+  /** The route as one line, {@code rto_min} included: {@code unicast 10.0.0.0/8 dev eth0 ...}. */
+  public String describe() {
+    List<String> words = new ArrayList<>(List.of(type, dst));
+    words.addAll(attributes);
+    rtoMinMillis.ifPresent(ms -> words.addAll(List.of("rto_min", ms + "ms")));
+    return String.join(" ", words);
   }
 
   /**
-   * The argv of {@code ip route change} that recreates exactly this route.
+   * The argv of {@code ip route change} that recreates exactly this route: its printed attributes
+   * (without derived status flags) and this route's {@code rto_min}.
    *
-   * @throws IllegalStateException for routes that cannot be rebuilt (none today)
+   * @throws IllegalStateException for a route with a {@link #refusal()}
    */
   public List<String> changeArgv() {
+    refusal.ifPresent(
+        why -> {
+          throw new IllegalStateException("route " + id() + ": " + why);
+        });
     List<String> argv =
         new ArrayList<>(List.of("ip", family.ipFlag(), "route", "change", type, dst));
-    if (nhid.isPresent()) {
-      argv.addAll(List.of("nhid", String.valueOf(nhid.getAsLong())));
-    } else {
-      gateway.ifPresent(g -> argv.addAll(List.of("via", g)));
-      dev.ifPresent(d -> argv.addAll(List.of("dev", d)));
-    }
-    argv.addAll(List.of("table", table));
-    protocol.ifPresent(p -> argv.addAll(List.of("proto", p)));
-    scope.ifPresent(s -> argv.addAll(List.of("scope", s)));
-    prefsrc.ifPresent(s -> argv.addAll(List.of("src", s)));
-    metric.ifPresent(m -> argv.addAll(List.of("metric", String.valueOf(m))));
-    pref.ifPresent(p -> argv.addAll(List.of("pref", p)));
-    if (flags.contains("onlink")) {
-      argv.add("onlink");
-    }
-    otherMetrics.forEach(
-        (name, value) -> {
-          argv.add(name);
-          argv.add(TIME_METRICS.contains(name) ? value + "ms" : value);
-        });
+    attributes.stream().filter(word -> !DERIVED_FLAGS.contains(word)).forEach(argv::add);
     rtoMinMillis.ifPresent(ms -> argv.addAll(List.of("rto_min", ms + "ms")));
     return List.copyOf(argv);
   }

@@ -5,6 +5,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Pure parsers for the text of /proc/net files and {@code ss -ltn}, separate from the reading so
@@ -68,29 +69,37 @@ public final class ProcNetParsers {
   }
 
   /**
-   * Counts sockets per state in {@code /proc/net/tcp} or {@code tcp6} (the 4th column, hex). States
-   * not in {@link TcpState} are ignored; every listed state is present, zero or not.
+   * Counts sockets per state in the output of {@code ss -Htan state A state B ...} (with more than
+   * one state ss prints the State column first). Every state in {@code asked} is present, zero or
+   * not; a line in another state means the filter was not applied and is an error.
    */
-  public static Map<TcpState, Long> tcpStates(String text) {
-    Map<TcpState, Long> counts = emptyStates();
+  public static Map<TcpState, Long> ssStates(String text, Set<TcpState> asked) {
+    Map<TcpState, Long> counts = new EnumMap<>(TcpState.class);
+    asked.forEach(state -> counts.put(state, 0L));
     for (String line : text.split("\n")) {
-      String[] fields = line.strip().split("\\s+");
-      if (fields.length < 4 || !fields[0].endsWith(":") || fields[0].equals("sl")) {
+      String label = line.strip().split("\\s+")[0];
+      if (label.isEmpty()) {
         continue;
       }
-      int code = Integer.parseInt(fields[3], 16);
-      TcpState.fromCode(code).ifPresent(state -> counts.merge(state, 1L, Long::sum));
+      TcpState state =
+          TcpState.fromSsLabel(label)
+              .filter(asked::contains)
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "ss: unexpected state '" + label + "' in line '" + line.strip() + "'"));
+      counts.merge(state, 1L, Long::sum);
     }
     return counts;
   }
 
-  /** A map with every {@link TcpState} at zero. */
-  public static Map<TcpState, Long> emptyStates() {
-    Map<TcpState, Long> counts = new EnumMap<>(TcpState.class);
-    for (TcpState state : TcpState.values()) {
-      counts.put(state, 0L);
-    }
-    return counts;
+  /**
+   * Counts the lines of {@code ss -o} output that are timewait entries ({@code
+   * timer:(timewait,...)}): an orphaned FIN_WAIT2 socket lives on as one, listed as FIN-WAIT-2 by
+   * ss but counted in {@code sockstat}'s {@code tw} with the real TIME_WAIT sockets.
+   */
+  public static long ssTimewaitEntries(String text) {
+    return text.lines().filter(line -> line.contains("timer:(timewait,")).count();
   }
 
   /** Parses {@code ss -ltn} (with or without the header line, with or without a Process column). */

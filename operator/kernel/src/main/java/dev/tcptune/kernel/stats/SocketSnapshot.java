@@ -16,7 +16,8 @@ import java.util.OptionalLong;
  * @param takenAt when the sample was read
  * @param counters {@code TcpExt.*}, {@code Tcp.*} (and other netstat/snmp sections), {@code
  *     sockstat.*}, {@code sockstat6.*}
- * @param states sockets per state in tcp + tcp6
+ * @param states sockets per state, IPv4 + IPv6, for the states {@link SocketStatsReader#STATES}
+ *     counts; other states are absent and read as 0
  */
 public record SocketSnapshot(
     Instant takenAt, Map<String, Long> counters, Map<TcpState, Long> states) {
@@ -24,9 +25,9 @@ public record SocketSnapshot(
   public SocketSnapshot {
     Objects.requireNonNull(takenAt, "takenAt");
     counters = Collections.unmodifiableMap(new LinkedHashMap<>(counters));
-    Map<TcpState, Long> all = ProcNetParsers.emptyStates();
-    all.putAll(states);
-    states = Collections.unmodifiableMap(new EnumMap<>(all));
+    Map<TcpState, Long> copy = new EnumMap<>(TcpState.class);
+    copy.putAll(states);
+    states = Collections.unmodifiableMap(copy);
   }
 
   /** A counter, empty when this kernel does not have it. */
@@ -40,7 +41,7 @@ public record SocketSnapshot(
     return counters.getOrDefault(key, 0L);
   }
 
-  /** Sockets in {@code state} (IPv4 + IPv6). */
+  /** Sockets in {@code state} (IPv4 + IPv6), 0 for a state that was not counted. */
   public long state(TcpState state) {
     return states.getOrDefault(state, 0L);
   }

@@ -1,121 +1,330 @@
 package dev.tcptune.kernel.timing;
 
+import dev.tcptune.kernel.catalog.KernelVersion;
 import dev.tcptune.kernel.catalog.Tunable;
 import dev.tcptune.kernel.catalog.TunableCatalog;
 import dev.tcptune.kernel.sysctl.SysctlValues;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.OptionalInt;
 
 /**
- * The timings that TCP settings imply ("connect gives up after 127 s"), so that a profile can be
- * explained before it is applied. Pure: computed from effective values, with catalog defaults for
- * keys not given. Models the kernel's exponential backoff: initial RTO 1 s for SYN and SYN+ACK, the
- * RTO floor for established connections, each retry doubling, capped at 120 s.
+ * The timings that TCP settings imply ("connect() gives up after 19 s"), as the kernel of a given
+ * version computes them in {@code net/ipv4/tcp_timer.c} and {@code tcp_output.c}, against a peer
+ * that silently drops everything. Pure: computed from effective values (keys not given take the
+ * catalog's kernel default) and the kernel version; no Kubernetes, no I/O, so the operator can use
+ * it with a node's reported kernel version.
  *
- * @param connectGiveUp when {@code connect()} fails with ETIMEDOUT against a silent peer
- * @param synAckGiveUp when a listener stops retransmitting SYN+ACK
- * @param deadPeerDetection keepalive time + intvl * probes (SO_KEEPALIVE sockets)
- * @param establishedGiveUp when an established connection with unanswered data is dropped
- * @param rtoFloor the RTO floor used (route rto_min, else tcp_rto_min_us, else 200 ms)
- * @param orphanRetries effective FIN retries of orphaned sockets (0 means 8)
- * @param orphanGiveUp when an orphaned FIN_WAIT1 socket is dropped
- * @param finWait2Timeout lifetime of an orphaned FIN_WAIT2 socket
+ * <p>What the kernel does, which the textbook "initial RTO doubling N times" misses:
+ *
+ * <ul>
+ *   <li>connect(): the SYN is retransmitted at the initial RTO (1 s); from 6.7 the first {@code
+ *       tcp_syn_linear_timeouts} (default 4) retransmissions keep 1 s, then the RTO doubles.
+ *       connect() fails when the timer fires and either {@code tcp_syn_retries +
+ *       tcp_syn_linear_timeouts} retransmissions were sent or the time since the first SYN reached
+ *       the budget of {@code tcp_syn_retries} doublings from 1 s.
+ *   <li>established and orphaned sockets: the give-up is only a time budget, {@code
+ *       tcp_model_timeout(retries, TCP_RTO_MIN)} from a fixed 200 ms base whatever {@code rto_min}
+ *       or {@code tcp_rto_min_us} say, counted from the first RTO retransmission and checked when
+ *       the retransmission timer fires. The first retransmission is a tail-loss probe. A lower RTO
+ *       floor gives more retransmissions in the same budget, not an earlier give-up.
+ * </ul>
+ *
+ * @param kernel the kernel version the figures are for
+ * @param synLinearTimeouts SYN retransmissions at the initial RTO before it doubles (0 before 6.7)
+ * @param rtoMax the RTO ceiling ({@code tcp_rto_max_ms} from 6.15, else 120 s)
+ * @param connectGiveUp when {@code connect()} fails with ETIMEDOUT, from the call
+ * @param synRetransmissions when each SYN retransmission goes out (typical), from the call
+ * @param synAckLastRetransmission when a listener sends its last SYN+ACK retransmission, from the
+ *     first SYN+ACK
+ * @param synAckDrop when it drops the half-open request (SYN_RECV), from the first SYN+ACK
+ * @param deadPeerDetection when a SO_KEEPALIVE socket with a dead peer is reset, from the last
+ *     packet received
+ * @param establishedGiveUp when an established connection with unanswered data is dropped, from the
+ *     write
+ * @param establishedRetransmissions RTO retransmissions before that (after the tail-loss probe)
+ * @param rtoFloor the RTO floor (route rto_min, else tcp_rto_min_us on 6.11+, else 200 ms)
+ * @param rto the typical RTO of a connection on a LAN: a little above the floor
+ * @param tailLossProbe when a lost last segment is first resent (tail-loss probe), from the send
+ * @param establishedBudget the give-up budget of tcp_retries2, from the first retransmission
+ * @param orphanBudget the give-up budget of an orphan, from the first retransmission
+ * @param orphanRetries effective tcp_orphan_retries (0 means 8 while the socket is alive)
+ * @param orphanGiveUp when an orphaned FIN_WAIT1 socket whose FIN is never acknowledged is dropped,
+ *     from close()
+ * @param finWait2Lifetime how long an orphaned FIN_WAIT2 socket lives, from close()
  * @param ephemeralPorts ports in ip_local_port_range
  * @param maxNewConnectionsPerSecondPerDestination ports / 60 s TIME_WAIT, without tw_reuse
  */
 public record TcpTimings(
-    Duration connectGiveUp,
-    Duration synAckGiveUp,
-    Duration deadPeerDetection,
-    Duration establishedGiveUp,
+    KernelVersion kernel,
+    int synLinearTimeouts,
+    Duration rtoMax,
+    Estimate connectGiveUp,
+    List<Duration> synRetransmissions,
+    Estimate synAckLastRetransmission,
+    Estimate synAckDrop,
+    Estimate deadPeerDetection,
+    Estimate establishedGiveUp,
+    int establishedRetransmissions,
     Duration rtoFloor,
+    Duration rto,
+    Duration tailLossProbe,
+    Duration establishedBudget,
     int orphanRetries,
-    Duration orphanGiveUp,
-    Duration finWait2Timeout,
+    Duration orphanBudget,
+    Estimate orphanGiveUp,
+    Estimate finWait2Lifetime,
     long ephemeralPorts,
     double maxNewConnectionsPerSecondPerDestination) {
 
-  /** The kernel's initial RTO for SYN and SYN+ACK. */
+  /** The kernel's initial RTO for SYN and SYN+ACK ({@code TCP_TIMEOUT_INIT}). */
   public static final Duration INITIAL_RTO = Duration.ofSeconds(1);
 
-  /** The kernel's RTO ceiling. */
+  /** The RTO ceiling before {@code tcp_rto_max_ms} (6.15) made it tunable. */
   public static final Duration RTO_MAX = Duration.ofSeconds(120);
 
-  /** The kernel's default RTO floor. */
-  public static final Duration RTO_MIN_DEFAULT = Duration.ofMillis(200);
+  /** {@code TCP_RTO_MIN}: the default RTO floor, and the fixed base of the established budget. */
+  public static final Duration RTO_MIN = Duration.ofMillis(200);
 
   /** TIME_WAIT length (fixed in the kernel). */
   public static final Duration TIME_WAIT = Duration.ofSeconds(60);
 
+  /** First kernel with {@code tcp_syn_linear_timeouts}. */
+  public static final KernelVersion LINEAR_SYN_TIMEOUTS_SINCE = KernelVersion.of(6, 7, 0);
+
+  /** What an orphan's 0 retries mean while the socket is alive ({@code tcp_orphan_retries()}). */
+  public static final int ORPHAN_RETRIES_WHEN_ZERO = 8;
+
+  private static final double TYPICAL = 0.5;
+
   /**
    * Computes the timings.
    *
-   * @param effective sysctl key to value; missing keys take the catalog's kernel default
+   * @param effective sysctl key to value; missing keys take the catalog's kernel default, keys the
+   *     kernel does not have yet are ignored
    * @param routeRtoMinMillis a route's {@code rto_min}, which overrides tcp_rto_min_us when given
+   * @param kernel the kernel version to model
+   * @param rtoMax the RTO ceiling of that kernel ({@link #RTO_MAX} unless tcp_rto_max_ms says else)
    * @throws IllegalArgumentException naming the key and value when a value is not a number
    */
-  public static TcpTimings of(Map<String, String> effective, OptionalInt routeRtoMinMillis) {
-    int synRetries = (int) number(effective, TunableCatalog.TCP_SYN_RETRIES);
-    int synAckRetries = (int) number(effective, TunableCatalog.TCP_SYNACK_RETRIES);
-    long keepaliveTime = number(effective, TunableCatalog.TCP_KEEPALIVE_TIME);
-    long keepaliveIntvl = number(effective, TunableCatalog.TCP_KEEPALIVE_INTVL);
-    long keepaliveProbes = number(effective, TunableCatalog.TCP_KEEPALIVE_PROBES);
-    int retries2 = (int) number(effective, TunableCatalog.TCP_RETRIES2);
-    int orphan = (int) number(effective, TunableCatalog.TCP_ORPHAN_RETRIES);
-    long finTimeout = number(effective, TunableCatalog.TCP_FIN_TIMEOUT);
+  public static TcpTimings of(
+      Map<String, String> effective,
+      OptionalInt routeRtoMinMillis,
+      KernelVersion kernel,
+      Duration rtoMax) {
+    Objects.requireNonNull(kernel, "kernel");
+    Values v = new Values(effective, kernel);
+    int synRetries = (int) v.number(TunableCatalog.TCP_SYN_RETRIES);
+    int linear = (int) v.number(TunableCatalog.TCP_SYN_LINEAR_TIMEOUTS);
+    int synAckRetries = (int) v.number(TunableCatalog.TCP_SYNACK_RETRIES);
+    int retries2 = (int) v.number(TunableCatalog.TCP_RETRIES2);
+    int orphanSetting = (int) v.number(TunableCatalog.TCP_ORPHAN_RETRIES);
+    int orphan = orphanSetting == 0 ? ORPHAN_RETRIES_WHEN_ZERO : orphanSetting;
     Duration floor =
         routeRtoMinMillis.isPresent()
             ? Duration.ofMillis(routeRtoMinMillis.getAsInt())
-            : Duration.ofNanos(number(effective, TunableCatalog.TCP_RTO_MIN_US) * 1000);
-    String[] ports = value(effective, TunableCatalog.IP_LOCAL_PORT_RANGE).split(" ");
+            : Duration.ofNanos(v.number(TunableCatalog.TCP_RTO_MIN_US) * 1000);
+    String[] ports = v.text(TunableCatalog.IP_LOCAL_PORT_RANGE).split(" ");
     long portCount = Long.parseLong(ports[1]) - Long.parseLong(ports[0]) + 1;
-    int orphanEffective = orphan == 0 ? 8 : orphan;
+
+    RetransmissionTimer.Outcome connect = connect(synRetries, linear, rtoMax, TYPICAL);
+    Estimate connectGiveUp =
+        new Estimate(
+            connect.giveUp(),
+            connect(synRetries, linear, rtoMax, 0).giveUp(),
+            connect(synRetries, linear, rtoMax, 1).giveUp());
+    Estimate established = dataGiveUp(retries2, floor, rtoMax);
     return new TcpTimings(
-        backoff(INITIAL_RTO, synRetries),
-        backoff(INITIAL_RTO, synAckRetries),
-        Duration.ofSeconds(keepaliveTime + keepaliveIntvl * keepaliveProbes),
-        backoff(floor, retries2),
+        kernel,
+        linear,
+        rtoMax,
+        connectGiveUp,
+        connect.retransmissions(),
+        synAck(synAckRetries, rtoMax, true),
+        synAck(synAckRetries, rtoMax, false),
+        keepalive(
+            v.number(TunableCatalog.TCP_KEEPALIVE_TIME),
+            v.number(TunableCatalog.TCP_KEEPALIVE_INTVL),
+            v.number(TunableCatalog.TCP_KEEPALIVE_PROBES)),
+        established,
+        data(retries2, floor, rtoMax, Rtt.TYPICAL, TYPICAL).retransmissions().size(),
         floor,
-        orphanEffective,
-        backoff(floor, orphanEffective),
-        Duration.ofSeconds(finTimeout),
+        Rtt.TYPICAL.rto(floor),
+        Rtt.TYPICAL.probeTimeout(floor),
+        RetransmissionTimer.budget(retries2, RTO_MIN, rtoMax),
+        orphan,
+        RetransmissionTimer.budget(orphan, RTO_MIN, rtoMax),
+        dataGiveUp(orphan, floor, rtoMax),
+        finWait2(v.number(TunableCatalog.TCP_FIN_TIMEOUT), floor),
         portCount,
         portCount / (double) TIME_WAIT.toSeconds());
   }
 
-  /** Timings of a fresh namespace (every key at its kernel default). */
-  public static TcpTimings defaults() {
-    return of(Map.of(), OptionalInt.empty());
+  /** Timings of a fresh namespace (every key at its kernel default) on {@code kernel}. */
+  public static TcpTimings defaults(KernelVersion kernel) {
+    return of(Map.of(), OptionalInt.empty(), kernel, RTO_MAX);
+  }
+
+  private static RetransmissionTimer.Outcome connect(
+      int synRetries, int linear, Duration rtoMax, double lateness) {
+    return RetransmissionTimer.run(
+        new RetransmissionTimer.Schedule(
+            Duration.ZERO,
+            INITIAL_RTO,
+            true,
+            RetransmissionTimer.budget(synRetries, INITIAL_RTO, rtoMax),
+            synRetries + linear,
+            linear,
+            rtoMax,
+            lateness));
   }
 
   /**
-   * Total time until the last of {@code retries} retransmissions times out: the sum over i = 0..n
-   * of min(base * 2^i, 120 s).
+   * A listener's request socket ({@code reqsk_timer_handler()}): SYN+ACK retransmission k goes out
+   * when the timer fires the k-th time (RTO 1 s doubling, no linear phase, no time budget); the
+   * request is dropped at the expiry after the last one.
    */
-  public static Duration backoff(Duration base, int retries) {
-    Duration total = Duration.ZERO;
-    Duration rto = base;
-    for (int i = 0; i <= retries; i++) {
-      total = total.plus(rto.compareTo(RTO_MAX) > 0 ? RTO_MAX : rto);
-      if (rto.compareTo(RTO_MAX) < 0) {
-        rto = rto.multipliedBy(2);
+  private static Estimate synAck(int retries, Duration rtoMax, boolean lastRetransmission) {
+    int expiries = lastRetransmission ? retries : retries + 1;
+    Duration[] at = new Duration[3];
+    double[] lateness = {TYPICAL, 0, 1};
+    for (int i = 0; i < 3; i++) {
+      Duration t = Duration.ZERO;
+      Duration rto = INITIAL_RTO;
+      for (int k = 0; k < expiries; k++) {
+        t = t.plus(rto).plus(RetransmissionTimer.late(rto, lateness[i]));
+        rto = rto.multipliedBy(2).compareTo(rtoMax) > 0 ? rtoMax : rto.multipliedBy(2);
+      }
+      at[i] = t;
+    }
+    return new Estimate(at[0], at[1], at[2]);
+  }
+
+  /**
+   * {@code tcp_keepalive_timer()}: the first probe when the socket has been idle for the time, then
+   * a probe every interval; the reset comes at the expiry that finds {@code probes} unanswered.
+   */
+  private static Estimate keepalive(long time, long intvl, long probes) {
+    Duration idle = Duration.ofSeconds(time);
+    Duration interval = Duration.ofSeconds(intvl);
+    Duration nominal = idle.plus(interval.multipliedBy(probes));
+    Duration maxLate =
+        TimerWheel.maxLateness(idle).plus(TimerWheel.maxLateness(interval).multipliedBy(probes));
+    return new Estimate(nominal.plus(maxLate.dividedBy(2)), nominal, nominal.plus(maxLate));
+  }
+
+  /**
+   * Orphaned FIN_WAIT2 ({@code tcp_fin_time()}): tcp_fin_timeout, but at least 3.5 RTO; the socket
+   * lives on as a TIME_WAIT-like mini socket for that time.
+   */
+  private static Estimate finWait2(long finTimeoutSeconds, Duration floor) {
+    Duration[] at = new Duration[3];
+    Rtt[] rtts = {Rtt.TYPICAL, Rtt.LOW, Rtt.HIGH};
+    double[] lateness = {TYPICAL, 0, 1};
+    for (int i = 0; i < 3; i++) {
+      Duration rto = rtts[i].rto(floor);
+      Duration minimum = rto.multipliedBy(4).minus(rto.dividedBy(2));
+      Duration tmo = Duration.ofSeconds(finTimeoutSeconds);
+      tmo = tmo.compareTo(minimum) < 0 ? minimum : tmo;
+      at[i] = tmo.plus(RetransmissionTimer.late(tmo, lateness[i]));
+    }
+    return new Estimate(at[0], at[1], at[2]);
+  }
+
+  private static Estimate dataGiveUp(int retries, Duration floor, Duration rtoMax) {
+    Duration typical = data(retries, floor, rtoMax, Rtt.TYPICAL, TYPICAL).giveUp();
+    Duration earliest = typical;
+    Duration latest = typical;
+    // Not monotonic: a slightly higher RTO can reach the budget one expiry earlier.
+    for (Rtt rtt : Rtt.values()) {
+      for (double lateness : new double[] {0, TYPICAL, 1}) {
+        Duration d = data(retries, floor, rtoMax, rtt, lateness).giveUp();
+        earliest = d.compareTo(earliest) < 0 ? d : earliest;
+        latest = d.compareTo(latest) > 0 ? d : latest;
       }
     }
-    return total;
+    return new Estimate(typical, earliest, latest);
   }
 
-  private static String value(Map<String, String> effective, Tunable tunable) {
-    String raw = effective.get(tunable.key());
-    return SysctlValues.normalize(raw == null ? tunable.kernelDefault() : raw);
+  /**
+   * Unanswered data (or a FIN): a tail-loss probe after the probe timeout, then RTO retransmissions
+   * doubling from the connection's RTO; given up by the time budget of {@code retries} from the
+   * fixed 200 ms base.
+   */
+  private static RetransmissionTimer.Outcome data(
+      int retries, Duration floor, Duration rtoMax, Rtt rtt, double lateness) {
+    Duration pto = rtt.probeTimeout(floor);
+    Duration tlpFires = pto.plus(RetransmissionTimer.late(pto, lateness));
+    return RetransmissionTimer.run(
+        new RetransmissionTimer.Schedule(
+            tlpFires,
+            rtt.rto(floor),
+            false,
+            RetransmissionTimer.budget(retries, RTO_MIN, rtoMax),
+            Integer.MAX_VALUE,
+            0,
+            rtoMax,
+            lateness));
   }
 
-  private static long number(Map<String, String> effective, Tunable tunable) {
-    String v = value(effective, tunable);
-    try {
-      return Long.parseLong(v);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(tunable.key() + ": '" + v + "' is not an integer", e);
+  /**
+   * What the connection's round trip does to its timers, on a path whose round trip is well below
+   * the RTO floor. The RTO is srtt + rttvar with rttvar at least the floor, rounded up to jiffies:
+   * a few ms above the floor on a LAN ({@code ss -ti} shows rto:204 for the 200 ms floor); RTT
+   * samples inflated by delayed ACKs lift it further (HIGH: a quarter above the floor). The
+   * tail-loss probe timeout of a single segment in flight is about the delayed-ACK maximum, itself
+   * capped by the floor; LOW is a peer without SACK, which gets no tail-loss probe.
+   */
+  private enum Rtt {
+    LOW,
+    TYPICAL,
+    HIGH;
+
+    Duration rto(Duration floor) {
+      return switch (this) {
+        case LOW -> floor;
+        case TYPICAL -> TimerWheel.inJiffies(floor).plus(TimerWheel.JIFFY);
+        case HIGH -> TimerWheel.inJiffies(floor.plus(floor.dividedBy(4))).plus(TimerWheel.JIFFY);
+      };
+    }
+
+    Duration probeTimeout(Duration floor) {
+      Duration delackMax = floor.compareTo(RTO_MIN) < 0 ? floor : RTO_MIN;
+      return switch (this) {
+        case LOW -> Duration.ZERO;
+        case TYPICAL -> TimerWheel.inJiffies(delackMax);
+        case HIGH -> rto(floor);
+      };
+    }
+  }
+
+  /** Effective values: the given ones, else the kernel default; keys this kernel lacks ignored. */
+  private record Values(Map<String, String> effective, KernelVersion kernel) {
+
+    String text(Tunable tunable) {
+      String raw = tunable.isSupportedOn(kernel) ? effective.get(tunable.key()) : null;
+      String value = raw == null ? defaultOn(tunable) : raw;
+      return SysctlValues.normalize(value);
+    }
+
+    long number(Tunable tunable) {
+      String value = text(tunable);
+      try {
+        return Long.parseLong(value);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(
+            tunable.key() + ": '" + value + "' is not an integer", e);
+      }
+    }
+
+    /** What the kernel does without the key: tcp_syn_linear_timeouts absent means none. */
+    private String defaultOn(Tunable tunable) {
+      if (!tunable.isSupportedOn(kernel) && tunable == TunableCatalog.TCP_SYN_LINEAR_TIMEOUTS) {
+        return "0";
+      }
+      return tunable.kernelDefault();
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.tcptune.kernel.apply;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,5 +47,15 @@ class FileOriginalsJournalTest {
     try (var files = Files.list(file.getParent())) {
       assertThat(files).containsExactly(file);
     }
+  }
+
+  @Test
+  void aJournalOfTheOldFormatIsRefusedNotHalfRead() throws Exception {
+    Path file =
+        Files.writeString(
+            dir.resolve("old.json"), "{\"sysctls\": {\"net.core.somaxconn\": \"4096\"}}");
+    assertThatThrownBy(() -> new FileOriginalsJournal(file))
+        .hasMessageContaining("net.core.somaxconn")
+        .hasMessageContaining("'original'");
   }
 }

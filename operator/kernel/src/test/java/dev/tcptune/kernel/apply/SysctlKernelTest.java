@@ -45,6 +45,7 @@ class SysctlKernelTest {
           Map.entry("net.ipv4.tcp_keepalive_intvl", List.of("10", "20")),
           Map.entry("net.ipv4.tcp_keepalive_probes", List.of("5", "6")),
           Map.entry("net.ipv4.tcp_syn_retries", List.of("3", "4")),
+          Map.entry("net.ipv4.tcp_syn_linear_timeouts", List.of("2", "3")),
           Map.entry("net.ipv4.tcp_synack_retries", List.of("3", "4")),
           Map.entry("net.ipv4.tcp_retries1", List.of("4", "5")),
           Map.entry("net.ipv4.tcp_retries2", List.of("8", "9")),
@@ -82,7 +83,12 @@ class SysctlKernelTest {
     Map<String, Optional<String>> hostBefore = readAll(host);
     Map<String, Optional<String>> nsBefore = readAll(store);
     Map<String, String> profile = fullProfile(store);
-    assertThat(profile).hasSize(kernel.isAtLeast(KernelVersion.of(6, 11, 0)) ? 14 : 13);
+    // tcp_rto_min_us arrived in 6.11, tcp_syn_linear_timeouts in 6.7.
+    int expected =
+        kernel.isAtLeast(KernelVersion.of(6, 11, 0))
+            ? 15
+            : kernel.isAtLeast(KernelVersion.of(6, 7, 0)) ? 14 : 13;
+    assertThat(profile).hasSize(expected);
 
     FileOriginalsJournal journal = new FileOriginalsJournal(dir.resolve("originals.json"));
     InMemoryRouteTable noRoutes = new InMemoryRouteTable(List.of());
@@ -181,5 +187,40 @@ class SysctlKernelTest {
       assertThat(real.read(ok)).hasValue(desired.get(ok));
     }
     assertThat(report.fullyApplied()).isFalse();
+  }
+
+  @Test
+  void anotherWriterIsCorrectedInEnforceAndLeftAloneOnRestore() {
+    SysctlStore store = ProcSysctlStore.forNamespace(netns.namespace(), netns.runner());
+    InMemoryRouteTable noRoutes = new InMemoryRouteTable(List.of());
+    InMemoryOriginalsJournal journal = new InMemoryOriginalsJournal();
+    String somaxconnBefore = store.read("net.core.somaxconn").orElseThrow();
+    String finBefore = store.read("net.ipv4.tcp_fin_timeout").orElseThrow();
+    Map<String, String> values = new LinkedHashMap<>();
+    values.put("net.core.somaxconn", "8191");
+    values.put("net.ipv4.tcp_fin_timeout", "33");
+    DesiredState desired = DesiredState.ofSysctls(values);
+    TuningApplier applier = new TuningApplier(store, noRoutes);
+    applier.apply(new TuningPlanner().plan(desired, store, noRoutes, kernel), journal);
+
+    netns.exec("sysctl", "-w", "net.core.somaxconn=2047");
+    ApplyReport enforced =
+        applier.apply(new TuningPlanner().plan(desired, store, noRoutes, kernel), journal);
+    assertThat(enforced.setting("net.core.somaxconn").orElseThrow().status())
+        .isEqualTo(SettingStatus.CORRECTED);
+    assertThat(enforced.corrections()).isEqualTo(1);
+    assertThat(journal.original("net.core.somaxconn")).hasValue(somaxconnBefore);
+
+    netns.exec("sysctl", "-w", "net.core.somaxconn=2046");
+    ApplyReport restored = new TuningRestorer().restore(journal, store, noRoutes);
+
+    SettingResult conflict = restored.setting("net.core.somaxconn").orElseThrow();
+    assertThat(conflict.status()).isEqualTo(SettingStatus.CONFLICT);
+    assertThat(conflict.message()).contains("'2046'", "'8191'", "'" + somaxconnBefore + "'");
+    assertThat(netns.exec("cat", "/proc/sys/net/core/somaxconn").stdout().strip())
+        .isEqualTo("2046");
+    assertThat(restored.setting("net.ipv4.tcp_fin_timeout").orElseThrow().status())
+        .isEqualTo(SettingStatus.APPLIED);
+    assertThat(store.read("net.ipv4.tcp_fin_timeout")).hasValue(finBefore);
   }
 }

@@ -161,7 +161,8 @@ class TuningApplierTest {
   void anotherWritersValueIsCorrectedAndCountedButNeverBecomesTheOriginal() {
     applyOnce(desired(Map.of("net.core.somaxconn", "8192"), RouteRule.to("127.0.0.1", 20)));
     store.put("net.core.somaxconn", "2048");
-    routes.put(ApplyFixtures.LOOPBACK.withRtoMin(OptionalInt.of(70)));
+    // Replaced by another writer without rto_min, as a CNI plugin would.
+    routes.put(ApplyFixtures.LOOPBACK);
 
     ApplyReport report =
         applyOnce(desired(Map.of("net.core.somaxconn", "8192"), RouteRule.to("127.0.0.1", 20)));
@@ -250,6 +251,22 @@ class TuningApplierTest {
     assertThat(report.routes().get(0).message()).contains("not written");
     assertThat(report.routes().subList(1, 7))
         .allSatisfy(r -> assertThat(r.message()).contains("is not allowed"));
+  }
+
+  @Test
+  void aRouteMatchedByTwoRulesIsInvalidAndValuesAreWrittenInCanonicalForm() {
+    Plan twice =
+        planner.plan(
+            desired(Map.of(), RouteRule.to("default", 20), RouteRule.to("0.0.0.0/0", 30)),
+            store,
+            routes,
+            KERNEL);
+    assertThat(twice.valid()).isFalse();
+    assertThat(twice.routes().get(1).message())
+        .contains("main/0.0.0.0/0/eth0", "already matched by rule default rto_min 20ms");
+
+    applyOnce(desired(Map.of("net.ipv4.ip_local_port_range", " 010240\t 65000 ")));
+    assertThat(store.writes()).containsExactly("net.ipv4.ip_local_port_range=10240 65000");
   }
 
   @Test

@@ -30,6 +30,7 @@ class TunableCatalogTest {
             Map.entry("net.ipv4.tcp_keepalive_intvl", new long[] {1, 32767}),
             Map.entry("net.ipv4.tcp_keepalive_probes", new long[] {1, 127}),
             Map.entry("net.ipv4.tcp_syn_retries", new long[] {1, 10}),
+            Map.entry("net.ipv4.tcp_syn_linear_timeouts", new long[] {0, 10}),
             Map.entry("net.ipv4.tcp_synack_retries", new long[] {1, 10}),
             Map.entry("net.ipv4.tcp_retries1", new long[] {1, 15}),
             Map.entry("net.ipv4.tcp_retries2", new long[] {3, 20}),
@@ -44,6 +45,8 @@ class TunableCatalogTest {
       assertThat(t.validate(t.kernelDefault())).as("default of " + t.key()).isEmpty();
     }
     assertThat(TunableCatalog.TCP_RTO_MIN_US.minKernel()).isEqualTo(KernelVersion.of(6, 11, 0));
+    assertThat(TunableCatalog.TCP_SYN_LINEAR_TIMEOUTS.minKernel())
+        .isEqualTo(KernelVersion.of(6, 7, 0));
     assertThat(TunableCatalog.ROUTE_RTO_MIN_MS_MIN).isEqualTo(1);
     assertThat(TunableCatalog.ROUTE_RTO_MIN_MS_MAX).isEqualTo(1000);
   }

@@ -4,7 +4,9 @@ import static dev.tcptune.kernel.TestResources.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Parsers on text captured on a 6.18 kernel (host, and a namespace holding ~540 sockets). */
@@ -84,24 +86,33 @@ class ProcNetParsersTest {
   }
 
   @Test
-  void tcpStatesOfHundredsOfSockets() {
-    Map<TcpState, Long> s = ProcNetParsers.tcpStates(text("proc/netns-tcp.txt"));
-    assertThat(s)
-        .containsEntry(TcpState.ESTABLISHED, 520L)
-        .containsEntry(TcpState.TIME_WAIT, 20L)
-        .containsEntry(TcpState.FIN_WAIT2, 20L)
-        .containsEntry(TcpState.CLOSE_WAIT, 20L)
-        .containsEntry(TcpState.LISTEN, 1L)
-        .containsEntry(TcpState.SYN_SENT, 0L);
-    assertThat(s).hasSize(TcpState.values().length);
-  }
-
-  @Test
-  void tcp6States() {
-    Map<TcpState, Long> s = ProcNetParsers.tcpStates(text("proc/netns-tcp6.txt"));
-    assertThat(s).containsEntry(TcpState.ESTABLISHED, 10L).containsEntry(TcpState.LISTEN, 1L);
-    assertThat(ProcNetParsers.tcpStates(text("proc/host-tcp.txt")).get(TcpState.LISTEN))
-        .isEqualTo(1L);
+  void ssStatesCountTheStateColumnAndListEveryAskedState() {
+    String ss =
+        "LISTEN     0      50         127.0.0.1:31007        0.0.0.0:*\n"
+            + "CLOSE-WAIT 1      0          127.0.0.1:31007      127.0.0.1:40686\n"
+            + "CLOSE-WAIT 1      0          127.0.0.1:31007      127.0.0.1:40700\n"
+            + "FIN-WAIT-2 0      0              [::1]:31008          [::1]:53412\n";
+    Set<TcpState> asked =
+        EnumSet.of(TcpState.LISTEN, TcpState.CLOSE_WAIT, TcpState.FIN_WAIT2, TcpState.SYN_RECV);
+    assertThat(ProcNetParsers.ssStates(ss, asked))
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                TcpState.LISTEN, 1L,
+                TcpState.CLOSE_WAIT, 2L,
+                TcpState.FIN_WAIT2, 1L,
+                TcpState.SYN_RECV, 0L));
+    assertThat(ProcNetParsers.ssStates("", asked)).containsEntry(TcpState.LISTEN, 0L);
+    assertThat(
+            ProcNetParsers.ssTimewaitEntries(
+                "FIN-WAIT-2 0 0 127.0.0.1:46034 127.0.0.1:32000 timer:(timewait,57sec,0)\n"
+                    + "FIN-WAIT-2 0 0 127.0.0.1:46035 127.0.0.1:32000\n"
+                    + "CLOSE-WAIT 1 0 127.0.0.1:32000 127.0.0.1:46046\n"))
+        .isEqualTo(1);
+    assertThatThrownBy(
+            () ->
+                ProcNetParsers.ssStates(
+                    "ESTAB 0 0 127.0.0.1:1 127.0.0.1:2\n", EnumSet.of(TcpState.LISTEN)))
+        .hasMessageContaining("unexpected state 'ESTAB'");
   }
 
   @Test

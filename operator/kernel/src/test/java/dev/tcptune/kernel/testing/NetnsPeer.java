@@ -17,6 +17,9 @@ import java.util.List;
  *   <li>{@code pair PORT}: listen, connect to itself, exchange a few bytes, hold the connection.
  *   <li>{@code backlog PORT}: {@code listen(fd, 1)} and never accept.
  *   <li>{@code connect PORT COUNT TIMEOUT_MS}: COUNT connects with a short timeout, then exit.
+ *   <li>{@code states PORT TW CW}: TW connections that the server closes first (TIME_WAIT on the
+ *       server side, every other one over {@code ::1} on PORT+1), then CW connections the client
+ *       closes and the server holds (CLOSE_WAIT on the server, FIN_WAIT2 on the client); hold.
  * </ul>
  */
 public final class NetnsPeer {
@@ -68,9 +71,38 @@ public final class NetnsPeer {
           s.close();
         }
       }
+      case "states" -> states(lo, port, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
       default ->
           throw new IllegalArgumentException(
-              "mode: '" + args[0] + "' (allowed: pair, backlog, connect)");
+              "mode: '" + args[0] + "' (allowed: pair, backlog, connect, states)");
+    }
+  }
+
+  private static void states(InetAddress lo, int port, int timeWait, int closeWait)
+      throws Exception {
+    InetAddress lo6 = InetAddress.getByName("::1");
+    List<Socket> held = new ArrayList<>();
+    try (ServerSocket v4 = new ServerSocket(port, 64, lo);
+        ServerSocket v6 = new ServerSocket(port + 1, 64, lo6)) {
+      for (int i = 0; i < timeWait; i++) {
+        ServerSocket server = i % 2 == 0 ? v4 : v6;
+        try (Socket client = new Socket(server.getInetAddress(), server.getLocalPort())) {
+          server.accept().close();
+          // Wait for the server's FIN before closing, so the server alone ends in TIME_WAIT.
+          client.getInputStream().read();
+        }
+      }
+      for (int i = 0; i < closeWait; i++) {
+        Socket client = new Socket(lo, port);
+        held.add(v4.accept());
+        client.close();
+      }
+      System.out.println("ready");
+      System.in.read();
+    } finally {
+      for (Socket s : held) {
+        s.close();
+      }
     }
   }
 }

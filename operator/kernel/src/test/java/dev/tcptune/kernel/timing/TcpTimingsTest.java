@@ -4,68 +4,193 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.tcptune.kernel.catalog.KernelVersion;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The expectations are worked out by hand from the kernel's rules (tcp_timer.c), as the comments
+ * show, or are measurements recorded by the ground-truth tests on a 6.18 kernel (HZ=250); they are
+ * not taken from the implementation.
+ */
 class TcpTimingsTest {
 
+  private static final KernelVersion K6_18 = KernelVersion.of(6, 18, 0);
+  private static final KernelVersion K6_6 = KernelVersion.of(6, 6, 0);
+
+  private static TcpTimings on(KernelVersion kernel, Map<String, String> values) {
+    return TcpTimings.of(values, OptionalInt.empty(), kernel, TcpTimings.RTO_MAX);
+  }
+
+  private static TcpTimings withRoute(Map<String, String> values, int rtoMinMillis) {
+    return TcpTimings.of(values, OptionalInt.of(rtoMinMillis), K6_18, TcpTimings.RTO_MAX);
+  }
+
+  private static void within10Percent(Duration figure, double measuredSeconds) {
+    assertThat(figure.toMillis() / 1000.0)
+        .as("figure vs measured %s s", measuredSeconds)
+        .isCloseTo(measuredSeconds, within(measuredSeconds * 0.10));
+  }
+
   @Test
-  void kernelDefaults() {
-    TcpTimings t = TcpTimings.defaults();
-    assertThat(t.connectGiveUp()).isEqualTo(Duration.ofSeconds(127));
-    assertThat(t.synAckGiveUp()).isEqualTo(Duration.ofSeconds(63));
-    assertThat(t.establishedGiveUp()).isEqualTo(Duration.ofMillis(924_600));
-    assertThat(t.deadPeerDetection()).isEqualTo(Duration.ofSeconds(7200 + 75 * 9));
-    assertThat(t.rtoFloor()).isEqualTo(Duration.ofMillis(200));
+  void connectOnLinearTimeoutKernelsGivesUpAtTheFirstExpiryPastTheBudgetOrTheCount() {
+    // 6.7+: timer expiries at 1, 2, 3, 4, 5 s (4 linear timeouts keep 1 s), then 7, 11, 19 s.
+    // syn_retries N: budget 2^(N+1)-1 s from the first SYN, or N+4 retransmissions.
+    // N=1: budget 3 s, expiry at 3 s finds it spent. N=2: budget 7 s, expiry at 7 s.
+    // N=3: budget 15 s, expiry at 11 s is below it, expiry at 19 s (7 retransmissions sent).
+    assertThat(on(K6_18, Map.of("net.ipv4.tcp_syn_retries", "1")).connectGiveUp().earliest())
+        .isEqualTo(Duration.ofSeconds(3));
+    assertThat(on(K6_18, Map.of("net.ipv4.tcp_syn_retries", "2")).connectGiveUp().earliest())
+        .isEqualTo(Duration.ofSeconds(7));
+    TcpTimings three = on(K6_18, Map.of("net.ipv4.tcp_syn_retries", "3"));
+    assertThat(three.connectGiveUp().earliest()).isEqualTo(Duration.ofSeconds(19));
+    assertThat(three.synRetransmissions()).hasSize(7);
+    // Default 6: budget 127 s; expiries ... 35, 67 s, then 131 s (10 = 6 + 4 retransmissions).
+    assertThat(TcpTimings.defaults(K6_18).connectGiveUp().earliest())
+        .isEqualTo(Duration.ofSeconds(131));
+  }
+
+  @Test
+  void connectFiguresAreWithinTenPercentOfTheMeasuredGiveUps() {
+    // Measured by ExplainGroundTruthKernelTest on 6.18 (HZ=250): 3.07 s, 7.12 s, 19.45 s.
+    within10Percent(
+        on(K6_18, Map.of("net.ipv4.tcp_syn_retries", "1")).connectGiveUp().typical(), 3.07);
+    within10Percent(
+        on(K6_18, Map.of("net.ipv4.tcp_syn_retries", "2")).connectGiveUp().typical(), 7.12);
+    within10Percent(
+        on(K6_18, Map.of("net.ipv4.tcp_syn_retries", "3")).connectGiveUp().typical(), 19.45);
+  }
+
+  @Test
+  void connectBefore67AndWithZeroLinearTimeoutsIsPlainDoubling() {
+    // 1 + 2 + 4 + 8 = 15 s for 3 retries; 127 s for 6.
+    assertThat(on(K6_6, Map.of("net.ipv4.tcp_syn_retries", "3")).connectGiveUp().earliest())
+        .isEqualTo(Duration.ofSeconds(15));
+    assertThat(TcpTimings.defaults(K6_6).connectGiveUp().earliest())
+        .isEqualTo(Duration.ofSeconds(127));
+    assertThat(TcpTimings.defaults(K6_6).synLinearTimeouts()).isZero();
+    TcpTimings zero =
+        on(K6_18, Map.of("net.ipv4.tcp_syn_retries", "3", "net.ipv4.tcp_syn_linear_timeouts", "0"));
+    assertThat(zero.connectGiveUp().earliest()).isEqualTo(Duration.ofSeconds(15));
+    // The key does not exist before 6.7: a value for it changes nothing there.
+    assertThat(
+            on(
+                    K6_6,
+                    Map.of(
+                        "net.ipv4.tcp_syn_retries", "3", "net.ipv4.tcp_syn_linear_timeouts", "9"))
+                .connectGiveUp()
+                .earliest())
+        .isEqualTo(Duration.ofSeconds(15));
+  }
+
+  @Test
+  void establishedGiveUpIsTheBudgetFromTheFixed200msBaseWhateverTheFloor() {
+    // tcp_model_timeout(N, 200 ms): (2^(N+1)-1) x 200 ms up to 2^9 (600 = 120 s / 200 ms), then
+    // 120 s per further retry. 15 -> 1023 x 0.2 + 6 x 120 = 924.6 s.
+    assertThat(TcpTimings.defaults(K6_18).establishedBudget())
+        .isEqualTo(Duration.ofMillis(924_600));
+    assertThat(withRoute(Map.of("net.ipv4.tcp_retries2", "3"), 50).establishedBudget())
+        .isEqualTo(Duration.ofMillis(3000));
+    // Floor 200 ms, retries2 3 (budget 3 s): TLP at about 0.2 s, first RTO retransmission 0.2 s
+    // later; then expiries 0.4, 1.2, 2.8 s after it (below 3 s) and 6.0 s: dropped at about 6.4 s.
+    TcpTimings t = on(K6_18, Map.of("net.ipv4.tcp_retries2", "3"));
+    assertThat(t.establishedGiveUp().typical())
+        .isBetween(Duration.ofMillis(6400), Duration.ofMillis(6900));
+    assertThat(t.establishedRetransmissions()).isEqualTo(4);
+    // An RTO a quarter above the floor reaches the budget one expiry earlier: 250 ms x (2+4+8)
+    // = 3.5 s after the first retransmission. The range says so.
+    assertThat(t.establishedGiveUp().earliest()).isLessThan(Duration.ofMillis(4500));
+  }
+
+  @Test
+  void aLowerFloorGivesMoreRetransmissionsInTheSameBudgetNotAnEarlierGiveUp() {
+    // Floor 50 ms, budget 3 s: TLP at about 0.05 s, first RTO retransmission 0.05 s later, then
+    // expiries 0.1, 0.3, 0.7, 1.5 s after it, and the one at 3.1 s ends the connection: about
+    // 3.2 s, not the textbook 50 ms x 15 = 0.75 s.
+    TcpTimings low = withRoute(Map.of("net.ipv4.tcp_retries2", "3"), 50);
+    TcpTimings normal = on(K6_18, Map.of("net.ipv4.tcp_retries2", "3"));
+    assertThat(low.establishedGiveUp().typical())
+        .isBetween(Duration.ofMillis(3200), Duration.ofMillis(3700));
+    assertThat(low.establishedGiveUp().earliest()).isGreaterThan(Duration.ofMillis(3000));
+    assertThat(low.establishedRetransmissions()).isGreaterThan(normal.establishedRetransmissions());
+    assertThat(low.establishedGiveUp().typical()).isGreaterThan(low.establishedBudget());
+  }
+
+  @Test
+  void establishedFiguresAreWithinTenPercentOfTheMeasuredGiveUps() {
+    // Measured on 6.18 (HZ=250), retries2 3: 6.80 s with the 200 ms floor, 3.68 s with rto_min
+    // 50ms.
+    within10Percent(
+        on(K6_18, Map.of("net.ipv4.tcp_retries2", "3")).establishedGiveUp().typical(), 6.80);
+    within10Percent(
+        withRoute(Map.of("net.ipv4.tcp_retries2", "3"), 50).establishedGiveUp().typical(), 3.68);
+  }
+
+  @Test
+  void orphanRetriesZeroMeansEightAndUsesTheSameBudget() {
+    TcpTimings t = TcpTimings.defaults(K6_18);
     assertThat(t.orphanRetries()).isEqualTo(8);
-    assertThat(t.orphanGiveUp()).isEqualTo(Duration.ofMillis(200 * 511));
-    assertThat(t.ephemeralPorts()).isEqualTo(28232);
+    // 511 x 200 ms
+    assertThat(t.orphanBudget()).isEqualTo(Duration.ofMillis(102_200));
+    assertThat(on(K6_18, Map.of("net.ipv4.tcp_orphan_retries", "2")).orphanBudget())
+        .isEqualTo(Duration.ofMillis(1400));
+  }
+
+  @Test
+  void synAckLastRetransmissionAndDrop() {
+    // Request timer: 1 s doubling; retransmission k at 2^k - 1 s; dropped at the next expiry.
+    TcpTimings t = TcpTimings.defaults(K6_18);
+    assertThat(t.synAckLastRetransmission().earliest()).isEqualTo(Duration.ofSeconds(31));
+    assertThat(t.synAckDrop().earliest()).isEqualTo(Duration.ofSeconds(63));
+  }
+
+  @Test
+  void keepaliveAndFinWait2() {
+    TcpTimings t =
+        on(
+            K6_18,
+            Map.of(
+                "net.ipv4.tcp_keepalive_time", "60",
+                "net.ipv4.tcp_keepalive_intvl", "10",
+                "net.ipv4.tcp_keepalive_probes", "6",
+                "net.ipv4.tcp_fin_timeout", "30"));
+    assertThat(t.deadPeerDetection().earliest()).isEqualTo(Duration.ofSeconds(120));
+    assertThat(t.deadPeerDetection().latest()).isGreaterThan(Duration.ofSeconds(120));
+    assertThat(t.finWait2Lifetime().earliest()).isEqualTo(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void estimatesAreOrderedAndPortsCounted() {
+    TcpTimings t = TcpTimings.defaults(K6_18);
+    for (Estimate e :
+        List.of(
+            t.connectGiveUp(),
+            t.synAckDrop(),
+            t.deadPeerDetection(),
+            t.establishedGiveUp(),
+            t.orphanGiveUp(),
+            t.finWait2Lifetime())) {
+      assertThat(e.earliest()).isLessThanOrEqualTo(e.typical());
+      assertThat(e.typical()).isLessThanOrEqualTo(e.latest());
+    }
+    assertThat(t.ephemeralPorts()).isEqualTo(60999 - 32768 + 1);
     assertThat(t.maxNewConnectionsPerSecondPerDestination()).isCloseTo(470.53, within(0.01));
   }
 
   @Test
-  void tunedProfile() {
-    TcpTimings t =
-        TcpTimings.of(
-            Map.of(
-                "net.ipv4.tcp_syn_retries",
-                "2",
-                "net.ipv4.tcp_keepalive_time",
-                "60",
-                "net.ipv4.tcp_keepalive_intvl",
-                "10",
-                "net.ipv4.tcp_keepalive_probes",
-                "6",
-                "net.ipv4.tcp_retries2",
-                "5",
-                "net.ipv4.tcp_rto_min_us",
-                "50000",
-                "net.ipv4.ip_local_port_range",
-                "1024 65535",
-                "net.ipv4.tcp_orphan_retries",
-                "7"),
-            OptionalInt.empty());
-    assertThat(t.connectGiveUp()).isEqualTo(Duration.ofSeconds(7));
-    assertThat(t.deadPeerDetection()).isEqualTo(Duration.ofSeconds(120));
-    assertThat(t.establishedGiveUp()).isEqualTo(Duration.ofMillis(50 * 63));
-    assertThat(t.orphanRetries()).isEqualTo(7);
-    assertThat(t.ephemeralPorts()).isEqualTo(64512);
-  }
-
-  @Test
-  void routeRtoMinOverridesNamespaceFloorAndBackoffCapsAt120s() {
-    TcpTimings t = TcpTimings.of(Map.of("net.ipv4.tcp_rto_min_us", "50000"), OptionalInt.of(20));
-    assertThat(t.rtoFloor()).isEqualTo(Duration.ofMillis(20));
-    assertThat(TcpTimings.backoff(Duration.ofSeconds(1), 10))
-        .isEqualTo(Duration.ofSeconds(127 + 4 * 120));
+  void tcpRtoMinUsIsTheFloorFrom611AndIgnoredBefore() {
+    Map<String, String> values = Map.of("net.ipv4.tcp_rto_min_us", "50000");
+    assertThat(on(K6_18, values).rtoFloor()).isEqualTo(Duration.ofMillis(50));
+    assertThat(on(K6_6, values).rtoFloor()).isEqualTo(Duration.ofMillis(200));
+    assertThat(withRoute(values, 20).rtoFloor()).isEqualTo(Duration.ofMillis(20));
   }
 
   @Test
   void badValueNamesTheKey() {
-    assertThatThrownBy(
-            () -> TcpTimings.of(Map.of("net.ipv4.tcp_retries2", "x"), OptionalInt.empty()))
+    assertThatThrownBy(() -> on(K6_18, Map.of("net.ipv4.tcp_retries2", "x")))
         .hasMessageContaining("net.ipv4.tcp_retries2")
         .hasMessageContaining("'x'");
   }

@@ -1,0 +1,177 @@
+package dev.tcptune.profile;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.DuplicateKeyException;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.representer.Representer;
+import org.yaml.snakeyaml.resolver.Resolver;
+
+/**
+ * Reads YAML into JSON trees the way {@code kubectl} turns a manifest into the JSON the API server
+ * judges (YAML 1.1, as go-yaml v2 reads it): aliases are expanded, merge keys merged, {@code y} and
+ * {@code on} are booleans, {@code 8192.0} and {@code 8e3} are the integers 8192 and 8000. Jackson's
+ * own YAML reader differs: it reads an alias as the anchor's name, keeps the last of two equal keys
+ * and stops after the first document. Duplicate keys are refused, with their line.
+ */
+final class YamlDocuments {
+
+  /** Deeper than any profile; stops recursive aliases and stack exhaustion. */
+  private static final int MAX_DEPTH = 32;
+
+  private static final BigDecimal LONG_MIN = BigDecimal.valueOf(Long.MIN_VALUE);
+  private static final BigDecimal LONG_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
+
+  private YamlDocuments() {}
+
+  /** A YAML syntax problem, with where it was found: " at line 2, column 8", or "". */
+  static final class YamlProblem extends Exception {
+    final String where;
+
+    YamlProblem(String message, Mark mark, Throwable cause) {
+      super(message, cause);
+      this.where =
+          mark == null
+              ? ""
+              : " at line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
+    }
+  }
+
+  /** Every non-empty document of the text, as JSON trees. */
+  static List<JsonNode> read(String text) throws YamlProblem {
+    LoaderOptions options = new LoaderOptions();
+    options.setAllowDuplicateKeys(false);
+    options.setAllowRecursiveKeys(false);
+    options.setMaxAliasesForCollections(50);
+    options.setNestingDepthLimit(MAX_DEPTH);
+    Yaml yaml =
+        new Yaml(
+            new TextTimestamps(options),
+            new Representer(new org.yaml.snakeyaml.DumperOptions()),
+            new org.yaml.snakeyaml.DumperOptions(),
+            options,
+            new GoYamlResolver());
+    List<JsonNode> documents = new ArrayList<>();
+    try {
+      for (Object document : yaml.loadAll(text)) {
+        if (document != null) {
+          documents.add(toJson(document, 0));
+        }
+      }
+    } catch (DuplicateKeyException e) {
+      throw new YamlProblem(
+          "duplicate key " + duplicateKey(e) + " (allowed: each key once per mapping)",
+          e.getProblemMark(),
+          e);
+    } catch (MarkedYAMLException e) {
+      Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+      throw new YamlProblem(firstLine(e.getProblem()), mark, e);
+    } catch (YAMLException | IllegalArgumentException e) {
+      throw new YamlProblem(firstLine(e.getMessage()), null, e);
+    } catch (StackOverflowError e) {
+      throw new YamlProblem("nested too deeply", null, null);
+    }
+    return documents;
+  }
+
+  private static JsonNode toJson(Object value, int depth) throws YamlProblem {
+    if (depth > MAX_DEPTH) {
+      // A recursive alias (`a: &x [*x]`) ends here too.
+      throw new YamlProblem(
+          "nested more than " + MAX_DEPTH + " levels deep (recursive alias?)", null, null);
+    }
+    JsonNodeFactory nodes = JsonNodeFactory.instance;
+    if (value == null) {
+      return nodes.nullNode();
+    }
+    if (value instanceof Map<?, ?> map) {
+      ObjectNode object = nodes.objectNode();
+      for (Map.Entry<?, ?> entry : map.entrySet()) {
+        // JSON keys are strings: kubectl turns `1:` and `true:` into "1" and "true".
+        object.set(String.valueOf(entry.getKey()), toJson(entry.getValue(), depth + 1));
+      }
+      return object;
+    }
+    if (value instanceof List<?> list) {
+      ArrayNode array = nodes.arrayNode();
+      for (Object item : list) {
+        array.add(toJson(item, depth + 1));
+      }
+      return array;
+    }
+    if (value instanceof Integer i) {
+      return nodes.numberNode(i);
+    }
+    if (value instanceof Long l) {
+      return nodes.numberNode(l);
+    }
+    if (value instanceof BigInteger b) {
+      return nodes.numberNode(b);
+    }
+    if (value instanceof Double d) {
+      return number(d);
+    }
+    if (value instanceof Boolean b) {
+      return nodes.booleanNode(b);
+    }
+    return nodes.textNode(String.valueOf(value));
+  }
+
+  /**
+   * The API server stores a whole float as the integer it is (8192.0 as 8192) and judges a fraction
+   * as a number that is not an integer.
+   */
+  private static JsonNode number(double value) {
+    JsonNodeFactory nodes = JsonNodeFactory.instance;
+    if (Double.isFinite(value) && value == Math.rint(value)) {
+      BigDecimal whole = BigDecimal.valueOf(value);
+      if (whole.compareTo(LONG_MIN) >= 0 && whole.compareTo(LONG_MAX) <= 0) {
+        return nodes.numberNode(whole.longValueExact());
+      }
+    }
+    return nodes.numberNode(value);
+  }
+
+  private static String duplicateKey(DuplicateKeyException e) {
+    String problem = e.getProblem();
+    String prefix = "found duplicate key ";
+    String key =
+        problem != null && problem.startsWith(prefix) ? problem.substring(prefix.length()) : "";
+    return "'" + Shown.text(key) + "'";
+  }
+
+  private static String firstLine(String message) {
+    return message == null ? "" : message.lines().findFirst().orElse("");
+  }
+
+  /** Timestamps stay text: kubectl sends `2024-01-01` as the string it is. */
+  private static final class TextTimestamps extends SafeConstructor {
+    TextTimestamps(LoaderOptions options) {
+      super(options);
+      yamlConstructors.put(Tag.TIMESTAMP, new ConstructYamlStr());
+    }
+  }
+
+  /** YAML 1.1 as go-yaml v2 resolves it, which also reads y, Y, n and N as booleans. */
+  private static final class GoYamlResolver extends Resolver {
+    @Override
+    protected void addImplicitResolvers() {
+      addImplicitResolver(Tag.BOOL, Pattern.compile("^(?:y|Y|n|N)$"), "yYnN");
+      super.addImplicitResolvers();
+    }
+  }
+}

@@ -1,0 +1,166 @@
+package dev.tcptune.kernel.apply;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tcptune.kernel.catalog.KernelVersion;
+import dev.tcptune.kernel.route.IpRouteTable;
+import dev.tcptune.kernel.route.RouteRule;
+import dev.tcptune.kernel.sysctl.ProcSysctlStore;
+import dev.tcptune.kernel.sysctl.SysctlStore;
+import dev.tcptune.kernel.testing.NetnsApplyMain;
+import dev.tcptune.kernel.testing.TestNetns;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The agent's own write path on the real kernel: a child JVM inside a namespace checks that it is
+ * in the namespace it was told to tune and writes /proc/sys directly ({@link
+ * ProcSysctlStore#current()}, no process per key). The host must not change, and a process in the
+ * wrong namespace must refuse.
+ */
+@Tag("kernel")
+class NamespaceApplyKernelTest {
+
+  private static final List<String> KEYS =
+      List.of("net.core.somaxconn", "net.ipv4.tcp_fin_timeout", "net.ipv4.tcp_keepalive_time");
+
+  @RegisterExtension final TestNetns netns = new TestNetns();
+
+  private record Run(int exit, String output) {}
+
+  private Run java(boolean insideNamespace, String... args) throws Exception {
+    List<String> argv =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                NetnsApplyMain.class.getName()));
+    argv.addAll(List.of(args));
+    List<String> command = insideNamespace ? netns.namespace().wrap(argv) : argv;
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("child JVM finished").isTrue();
+    return new Run(
+        p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+  }
+
+  private static Map<String, String> hostValues() throws IOException {
+    Map<String, String> values = new LinkedHashMap<>();
+    for (String key : KEYS) {
+      values.put(key, ProcSysctlStore.current().read(key).orElseThrow());
+    }
+    values.put("kernel.core_pattern", Files.readString(Path.of("/proc/sys/kernel/core_pattern")));
+    return values;
+  }
+
+  private String hostReference() {
+    return "/proc/" + ProcessHandle.current().pid() + "/ns/net";
+  }
+
+  @Test
+  void childJvmInTheNamespaceWritesProcSysDirectlyAndTheHostStaysUnchanged() throws Exception {
+    Map<String, String> hostBefore = hostValues();
+    Run run =
+        java(
+            true,
+            "--netns",
+            netns.name(),
+            "net.core.somaxconn=8191",
+            "net.ipv4.tcp_fin_timeout=33",
+            "net.ipv4.tcp_keepalive_time=601");
+
+    assertThat(run.exit()).as(run.output()).isZero();
+    assertThat(run.output())
+        .contains(
+            "net.core.somaxconn APPLIED 8191",
+            "net.ipv4.tcp_fin_timeout APPLIED 33",
+            "net.ipv4.tcp_keepalive_time APPLIED 601");
+    assertThat(netns.exec("cat", "/proc/sys/net/core/somaxconn").stdout().strip())
+        .isEqualTo("8191");
+    assertThat(netns.exec("cat", "/proc/sys/net/ipv4/tcp_fin_timeout").stdout().strip())
+        .isEqualTo("33");
+    assertThat(netns.exec("cat", "/proc/sys/net/ipv4/tcp_keepalive_time").stdout().strip())
+        .isEqualTo("601");
+    assertThat(hostValues()).isEqualTo(hostBefore);
+  }
+
+  @Test
+  void processOutsideTheNamedNamespaceRefusesAndWritesNothing() throws Exception {
+    Map<String, String> hostBefore = hostValues();
+    Run run = java(false, "--netns", netns.name(), "net.core.somaxconn=8191");
+
+    assertThat(run.exit()).as(run.output()).isEqualTo(3);
+    assertThat(run.output())
+        .contains(
+            "not in network namespace '" + netns.name() + "'",
+            "ip netns exec " + netns.name(),
+            "namespace of the writing process");
+    assertThat(hostValues()).isEqualTo(hostBefore);
+  }
+
+  @Test
+  void hostModeRefusesInsideAnotherNamespaceAndAcceptsTheHost() throws Exception {
+    Map<String, String> nsBefore =
+        Map.of("somaxconn", netns.exec("cat", "/proc/sys/net/core/somaxconn").stdout());
+    Run inside = java(true, "--host", hostReference(), "net.core.somaxconn=8191");
+    assertThat(inside.exit()).as(inside.output()).isEqualTo(3);
+    assertThat(inside.output()).contains("not in the host's network namespace", "hostNetwork");
+    assertThat(netns.exec("cat", "/proc/sys/net/core/somaxconn").stdout())
+        .isEqualTo(nsBefore.get("somaxconn"));
+
+    Run outside = java(false, "--host", hostReference(), "--check");
+    assertThat(outside.exit()).as(outside.output()).isZero();
+    assertThat(outside.output()).contains("OK");
+  }
+
+  @Test
+  void hostileDesiredStateWritesNothingAnywhere() throws Exception {
+    Map<String, String> hostBefore = hostValues();
+    SysctlStore store = ProcSysctlStore.forNamespace(netns.namespace(), netns.runner());
+    Map<String, Optional<String>> nsBefore = new LinkedHashMap<>();
+    KEYS.forEach(k -> nsBefore.put(k, store.read(k)));
+    String nsCorePattern = netns.exec("cat", "/proc/sys/kernel/core_pattern").stdout();
+    IpRouteTable routes = new IpRouteTable(netns.runner(), netns.namespace());
+    String routesBefore = netns.exec("ip", "-d", "route", "show", "table", "all").stdout();
+
+    DesiredState hostile =
+        new DesiredState(
+            List.of(
+                DesiredSetting.enforce("net.core.somaxconn", "8191"),
+                DesiredSetting.enforce("kernel.core_pattern", "|/bin/sh -c id"),
+                DesiredSetting.enforce("../../kernel/core_pattern", "|/bin/sh -c id"),
+                DesiredSetting.enforce("net/../../kernel/core_pattern", "x"),
+                DesiredSetting.enforce("net.ipv4.tcp_fin_timeout", "1"),
+                DesiredSetting.enforce("net.ipv4.tcp_keepalive_time", "600 |/bin/sh")),
+            List.of(
+                DesiredRoute.enforce(RouteRule.to("127.0.0.1", 20)),
+                DesiredRoute.enforce(new RouteRule("127.0.0.1", Optional.of("-netns"), 20)),
+                DesiredRoute.enforce(RouteRule.to("127.0.0.1", 5000))));
+    Plan plan = new TuningPlanner().plan(hostile, store, routes, KernelVersion.running());
+    ApplyReport report =
+        new TuningApplier(store, routes).apply(plan, new InMemoryOriginalsJournal());
+
+    assertThat(report.settings())
+        .extracting(SettingResult::status)
+        .containsOnly(SettingStatus.INVALID);
+    assertThat(report.routes()).extracting(RouteResult::status).containsOnly(SettingStatus.INVALID);
+    KEYS.forEach(k -> assertThat(store.read(k)).as(k).isEqualTo(nsBefore.get(k)));
+    assertThat(netns.exec("cat", "/proc/sys/kernel/core_pattern").stdout())
+        .isEqualTo(nsCorePattern);
+    assertThat(netns.exec("ip", "-d", "route", "show", "table", "all").stdout())
+        .isEqualTo(routesBefore);
+    assertThat(hostValues()).isEqualTo(hostBefore);
+  }
+}
