@@ -9,6 +9,7 @@ import dev.tcptune.kernel.apply.SettingStatus;
 import dev.tcptune.kernel.apply.TuningPlanner;
 import dev.tcptune.kernel.catalog.KernelVersion;
 import dev.tcptune.kernel.catalog.TunableCatalog;
+import dev.tcptune.kernel.exec.NamespaceGuard;
 import dev.tcptune.kernel.exec.NetworkNamespace;
 import dev.tcptune.kernel.exec.ProcessCommandRunner;
 import dev.tcptune.kernel.route.IpRouteTable;
@@ -113,8 +114,10 @@ public final class Agent implements AutoCloseable {
    * @throws IllegalStateException naming the namespace and what to do
    */
   public static void checkNamespace(AgentConfig config) {
-    NamespaceCheck.system()
-        .problem(config.netns())
+    NetworkNamespace target =
+        config.netns().map(NetworkNamespace::named).orElse(NetworkNamespace.current());
+    NamespaceGuard.system()
+        .check(target)
         .ifPresent(
             problem -> {
               throw new IllegalStateException("refusing to start: " + problem);
