@@ -232,6 +232,28 @@ class AgentIT {
   }
 
   @Test
+  void deletedTcpNodeStateRestoresFromTheCopyOnTheNode() throws Exception {
+    Map<String, String> before = nsValues(SOMAXCONN, KEEPALIVE_TIME);
+    create(
+        List.of(
+            setting(SOMAXCONN, "8192", Mode.ENFORCE), setting(KEEPALIVE_TIME, "60", Mode.ENFORCE)),
+        List.of(route("127.0.0.1", "20ms", Mode.ENFORCE)));
+    node.startAgent("--check-interval", "1s");
+    awaitStatus(START, s -> assertThat(condition(s, "Applied").getStatus()).isEqualTo("True"));
+
+    // Deleting the object deletes its status, and the originals in it.
+    node.client().resources(TcpNodeState.class).withName(node.name()).delete();
+
+    await("originals restored from " + node.stateDir())
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              assertThat(nsValues(SOMAXCONN, KEEPALIVE_TIME)).as(node.logs()).isEqualTo(before);
+              assertThat(loopbackRoute()).doesNotContain("rto_min");
+            });
+  }
+
+  @Test
   void statusIsNotWrittenWhenNothingChanges() throws Exception {
     create(List.of(setting(SOMAXCONN, "8192", Mode.ENFORCE)), List.of());
     node.startAgent("--check-interval", "1s", "--stats-interval", "3s", "--heartbeat", "1h");

@@ -31,7 +31,6 @@ final class AgentNode implements AutoCloseable {
   private static final int NETNS_API_PORT = 16443;
 
   private final TestNetns netns;
-  private final ControlPlane controlPlane;
   private final Path dir;
   private final Path socket;
   private final Relay hostRelay;
@@ -45,7 +44,6 @@ final class AgentNode implements AutoCloseable {
 
   AgentNode(TestNetns netns, ControlPlane controlPlane, Path dir) throws Exception {
     this.netns = netns;
-    this.controlPlane = controlPlane;
     this.dir = dir;
     this.nodeName = "node-" + netns.name();
     this.client = controlPlane.adminClient();
