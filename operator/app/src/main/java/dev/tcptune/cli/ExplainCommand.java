@@ -27,10 +27,10 @@ import picocli.CommandLine.Spec;
     name = "explain",
     mixinStandardHelpOptions = true,
     description =
-        "Prints what a profile implies (connect gives up after N s, dead peer found after N s, ...) and"
-            + " warns about risky values, for the running kernel. Values the profile does not set are"
-            + " read from this machine's network namespace (or --netns NAME), or are the defaults of"
-            + " --kernel VERSION.")
+        "Prints what a profile implies on the running kernel (connect() fails after N s, a dead peer"
+            + " is found after N s, ...), with the range the kernel's timers allow, and warns about"
+            + " risky values. Values the profile does not set are read from this machine's network"
+            + " namespace (or --netns NAME), or are the defaults of --kernel VERSION.")
 final class ExplainCommand implements Callable<Integer> {
 
   enum Output {
@@ -110,9 +110,7 @@ final class ExplainCommand implements Callable<Integer> {
     if (output == Output.json) {
       out.println(Json.EXPLAIN.writeValueAsString(explanation));
     } else {
-      out.printf(
-          "Profile %s (values it does not set: %s):%n",
-          explanation.profile(), explanation.basis().source());
+      out.printf("Profile %s:%n", explanation.profile());
       explanation.facts().forEach(f -> out.println("  - " + f));
       out.println(explanation.warnings().isEmpty() ? "No warnings." : "Warnings:");
       explanation.warnings().forEach(w -> out.println("  ! " + w));

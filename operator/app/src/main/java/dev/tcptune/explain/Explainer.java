@@ -131,7 +131,7 @@ public final class Explainer {
           t.synLinearTimeouts(),
           synRetries,
           t.synLinearTimeouts(),
-          human(Duration.ofSeconds((2L << Integer.parseInt(synRetries)) - 1)),
+          human(t.connectBudget()),
           synRetries);
     }
     return String.format(
@@ -169,19 +169,19 @@ public final class Explainer {
   private static void connectWarning(TcpTimings t, Duration connect, List<String> warnings) {
     List<Duration> sent = t.synRetransmissions();
     long covered = sent.stream().filter(d -> d.compareTo(connect) < 0).count();
-    if (covered < 2 && sent.size() >= 2) {
+    if (covered == 0 && !sent.isEmpty()) {
       warnings.add(
           String.format(
-              "an application connect timeout of %s leaves room for %d SYN retransmission%s (they go"
-                  + " out at about %s and %s): %s lost SYN%s fail%s the connect",
-              human(connect),
-              covered,
-              covered == 1 ? "" : "s",
-              human(round(sent.get(0))),
-              human(round(sent.get(1))),
-              covered == 0 ? "one" : "two",
-              covered == 0 ? "" : "s",
-              covered == 0 ? "s" : ""));
+              "an application connect timeout of %s is shorter than the first SYN retransmission"
+                  + " (at about %s): one lost SYN fails the connect",
+              human(connect), human(round(sent.get(0)))));
+    } else if (covered == 1 && sent.size() > 1) {
+      warnings.add(
+          String.format(
+              "an application connect timeout of %s leaves room for one SYN retransmission (at"
+                  + " about %s; the next goes out at about %s): two lost SYNs in a row fail the"
+                  + " connect",
+              human(connect), human(round(sent.get(0))), human(round(sent.get(1)))));
     } else if (connect.compareTo(t.connectGiveUp().typical()) > 0) {
       warnings.add(
           String.format(

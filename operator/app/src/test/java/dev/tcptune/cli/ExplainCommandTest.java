@@ -42,14 +42,16 @@ class ExplainCommandTest {
             "6.18");
 
     assertThat(exit).isZero();
-    // 6.18: expiries at 1, 2, 3, 4, 5, 7, 11 s keep retransmitting (11 s < the 15 s budget of 3
-    // retries); the next one, 8 s later at 19 s, finds 3 + 4 retransmissions sent.
+    // synLinearTimeouts 0: SYNs resent at 1, 3, 7 s; the expiry at 15 s finds 3 sent.
     assertThat(out.toString())
-        .contains("Profile fail-fast-connect (values it does not set: defaults of kernel 6.18.0)")
-        .contains("connect() to a silent peer fails about 19.4 s after the call")
+        .contains("Profile fail-fast-connect:")
+        .contains("figures for Linux 6.18.0 (defaults of kernel 6.18.0): tcp_syn_linear_timeouts 0")
+        .contains("connect() to a silent peer fails about 15.3 s after the call")
         .contains("tcp_retries2 8 is a budget of 102.2 s from the fixed 200 ms base")
         .contains("54761 ephemeral ports")
-        .contains("! an application connect timeout of 2 s leaves room for 1 SYN retransmission")
+        .contains(
+            "! an application connect timeout of 2 s leaves room for one SYN retransmission (at"
+                + " about 1 s; the next goes out at about 3 s)")
         .contains("! spec.keepalive.timeSeconds 7200 is not below the load balancer idle timeout");
   }
 

@@ -4,24 +4,33 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.tcptune.api.v1alpha1.TcpProfile;
+import dev.tcptune.profile.ProfileFileException;
+import dev.tcptune.profile.ProfileFiles;
 import dev.tcptune.testing.ControlPlane;
 import dev.tcptune.testing.Manifests;
 import dev.tcptune.testing.RealApiServer;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.FieldValidateable.Validation;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Named;
@@ -43,6 +52,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>Writes use {@code fieldValidation=Strict}, as {@code kubectl} does by default ({@code
  * --validate=strict}): unknown fields are refused (400 Bad Request, "strict decoding error")
  * instead of being pruned in silence.
+ *
+ * <p>Every bad case names the refused field in a {@code # field:} line; the refusal must name it.
+ * How a file is sent is its {@code # send:} line: {@code client} (the default) reads it with
+ * Jackson and sends JSON; {@code yaml} sends the bytes as written ({@code application/yaml}), so
+ * that the API server's own YAML reading (aliases, duplicate keys, number forms) is what is tested;
+ * {@code kubectl} runs {@code kubectl create -f}, which splits documents as users see it. A good
+ * case is also read by the CLI ({@link ProfileFiles}), which must read the same spec the server
+ * stored.
  */
 @RealApiServer
 class TcpProfileAdmissionIT {
@@ -76,53 +93,137 @@ class TcpProfileAdmissionIT {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("badProfiles")
-  void refusesBadProfile(Path file, KubernetesClient client) {
+  void refusesBadProfile(Path file, KubernetesClient client, ControlPlane controlPlane) {
     List<String> expected = Manifests.headerValues(file, "expect");
     assertThat(expected)
         .as("%s must say what the refusal contains in '# expect:' lines", file.getFileName())
         .isNotEmpty();
+    List<String> field = Manifests.headerValues(file, "field");
+    assertThat(field)
+        .as("%s must name the refused field in '# field:'", file.getFileName())
+        .hasSize(1);
     int expectedStatus =
         Manifests.headerValues(file, "status").stream()
             .map(Integer::valueOf)
             .findFirst()
             .orElse(UNPROCESSABLE_ENTITY);
-    GenericKubernetesResource profile = Manifests.loadOne(file);
-    String name = profile.getMetadata().getName();
+    List<String> names = Manifests.load(file).stream().map(r -> r.getMetadata().getName()).toList();
 
-    KubernetesClientException refusal =
-        catchThrowableOfType(
-            KubernetesClientException.class,
-            () -> profiles(client).resource(profile).fieldValidation(Validation.STRICT).create());
-
-    if (refusal == null) {
-      deleteAndWait(client, name);
+    Refusal refusal;
+    try {
+      refusal = send(file, client, controlPlane);
+    } finally {
+      for (String name : names) {
+        if (name != null && profiles(client).withName(name).get() != null) {
+          deleteAndWait(client, name);
+        }
+      }
     }
-    assertThat(refusal).as("the API server accepted %s", file.getFileName()).isNotNull();
-    String message = serverMessage(refusal);
-    assertThat(refusal.getCode())
-        .as("HTTP status; server said: %s", message)
-        .isEqualTo(expectedStatus);
-    assertThat(message).as("refusal of %s", file.getFileName()).contains(expected);
+
+    assertThat(refusal.message()).as("the API server accepted %s", file.getFileName()).isNotNull();
+    if (refusal.status() != KUBECTL) {
+      assertThat(refusal.status())
+          .as("HTTP status; server said: %s", refusal.message())
+          .isEqualTo(expectedStatus);
+    }
+    assertThat(refusal.message()).as("refusal of %s", file.getFileName()).contains(expected);
+    assertThat(refusal.message()).as("refusal of %s", file.getFileName()).contains(field.get(0));
     for (String unwanted : Manifests.headerValues(file, "expect-not")) {
-      assertThat(message).as("refusal of %s", file.getFileName()).doesNotContain(unwanted);
+      assertThat(refusal.message())
+          .as("refusal of %s", file.getFileName())
+          .doesNotContain(unwanted);
     }
-    assertThat(profiles(client).withName(name).get()).as("stored despite the refusal").isNull();
+  }
+
+  /** The server's answer to a bad file: HTTP status (or {@link #KUBECTL}) and message, or null. */
+  private record Refusal(int status, String message) {}
+
+  private static final int KUBECTL = -1;
+
+  private static Refusal send(Path file, KubernetesClient client, ControlPlane controlPlane) {
+    String via = Manifests.headerValues(file, "send").stream().findFirst().orElse("client");
+    switch (via) {
+      case "client" -> {
+        GenericKubernetesResource profile = Manifests.loadOne(file);
+        KubernetesClientException e =
+            catchThrowableOfType(
+                KubernetesClientException.class,
+                () ->
+                    profiles(client).resource(profile).fieldValidation(Validation.STRICT).create());
+        return e == null ? new Refusal(0, null) : new Refusal(e.getCode(), serverMessage(e));
+      }
+      case "yaml" -> {
+        HttpResponse<String> response = postYaml(file, client);
+        if (response.code() / 100 == 2) {
+          return new Refusal(response.code(), null);
+        }
+        Status status = Serialization.unmarshal(response.body(), Status.class);
+        return new Refusal(response.code(), status.getMessage());
+      }
+      case "kubectl" -> {
+        ControlPlane.CommandResult result =
+            controlPlane.kubectl("create", "--validate=strict", "-f", file.toString());
+        return new Refusal(KUBECTL, result.exitCode() == 0 ? null : result.stderr());
+      }
+      default -> throw new AssertionError(file.getFileName() + ": unknown '# send: " + via + "'");
+    }
+  }
+
+  /** POSTs the file's bytes as written, for the API server's own YAML decoder. */
+  private static HttpResponse<String> postYaml(Path file, KubernetesClient client) {
+    try {
+      HttpClient http = client.getHttpClient();
+      HttpRequest request =
+          http.newHttpRequestBuilder()
+              .uri(
+                  client.getMasterUrl().toString().replaceAll("/$", "")
+                      + "/apis/tcptune.dev/v1alpha1/tcpprofiles?fieldValidation=Strict")
+              .post("application/yaml", Files.readAllBytes(file))
+              .build();
+      return http.sendAsync(request, String.class).get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("cannot POST " + file, e);
+    }
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("goodProfiles")
-  void acceptsGoodProfile(Path file, KubernetesClient client) {
-    assertStoredAsWritten(client, file);
+  void acceptsGoodProfile(Path file, KubernetesClient client) throws Exception {
+    String via = Manifests.headerValues(file, "send").stream().findFirst().orElse("client");
+    if (via.equals("yaml")) {
+      assertStoredAsTheCliReadsIt(client, file);
+    } else {
+      assertStoredAsWritten(client, file);
+    }
+  }
+
+  /**
+   * For files whose YAML Jackson reads otherwise (aliases, 8192.0): the server decodes the bytes
+   * itself and must store exactly the spec that the CLI read.
+   */
+  private static void assertStoredAsTheCliReadsIt(KubernetesClient client, Path file)
+      throws Exception {
+    TcpProfile read = new ProfileFiles().load(file.toString());
+    String name = read.getMetadata().getName();
+    try {
+      HttpResponse<String> response = postYaml(file, client);
+      assertThat(response.code()).as("server said: %s", response.body()).isEqualTo(201);
+      GenericKubernetesResource stored = profiles(client).withName(name).get();
+      assertThat(spec(stored)).as("spec stored for %s", name).isEqualTo(cliSpec(read));
+    } finally {
+      deleteAndWait(client, name);
+    }
   }
 
   @ParameterizedTest(name = "examples/{0}")
   @MethodSource("examples")
-  void acceptsExample(Path file, KubernetesClient client) {
+  void acceptsExample(Path file, KubernetesClient client) throws Exception {
     assertStoredAsWritten(client, file);
   }
 
   /** Creates every TcpProfile of the file, compares what the server stored, deletes them again. */
-  private static void assertStoredAsWritten(KubernetesClient client, Path file) {
+  private static void assertStoredAsWritten(KubernetesClient client, Path file)
+      throws ProfileFileException {
     List<GenericKubernetesResource> profiles =
         Manifests.load(file).stream().filter(r -> "TcpProfile".equals(r.getKind())).toList();
     assertThat(profiles).as("TcpProfiles in %s", file.getFileName()).isNotEmpty();
@@ -139,10 +240,23 @@ class TcpProfileAdmissionIT {
             .as("spec of %s as stored (written values kept, defaults filled in)", name)
             .isEqualTo(expectedSpec);
         assertThat(stored.getMetadata().getGeneration()).isEqualTo(1L);
+        assertThat(cliSpec(new ProfileFiles().load(file.toString())))
+            .as("spec of %s as the CLI reads it", name)
+            .isEqualTo(spec(stored));
       } finally {
         deleteAndWait(client, name);
       }
     }
+  }
+
+  /** The spec as the CLI read it, with the defaults the API server fills in. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> cliSpec(TcpProfile profile) {
+    Map<String, Object> spec =
+        new LinkedHashMap<>(Serialization.jsonMapper().convertValue(profile.getSpec(), Map.class));
+    spec.putIfAbsent("priority", 0);
+    spec.putIfAbsent("mode", "Enforce");
+    return spec;
   }
 
   @SuppressWarnings("unchecked")

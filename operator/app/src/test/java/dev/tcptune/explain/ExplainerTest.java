@@ -108,11 +108,26 @@ class ExplainerTest {
     assertThat(e.warnings()).hasSize(2);
     assertThat(e.warnings().get(0))
         .startsWith(
-            "an application connect timeout of 1.5 s leaves room for 1 SYN retransmission (they go"
-                + " out at about 1 s and 2 s)");
+            "an application connect timeout of 1.5 s leaves room for one SYN retransmission (at"
+                + " about 1 s; the next goes out at about 2 s)");
     // A lost segment: TLP after about 200 ms, RTO retransmission about 200 ms later.
     assertThat(e.warnings().get(1))
         .startsWith("an application read timeout of 250 ms is shorter than the retransmission");
+  }
+
+  @Test
+  void aConnectTimeoutBelowTheFirstSynRetransmissionSurvivesNoLostSyn() {
+    ExplainOptions app =
+        new ExplainOptions(Optional.empty(), Optional.of(Duration.ofMillis(500)), Optional.empty());
+
+    Explanation e = explainer.explain("p", DesiredState.ofSysctls(Map.of()), K6_18, app);
+
+    assertThat(e.warnings())
+        .singleElement()
+        .asString()
+        .isEqualTo(
+            "an application connect timeout of 500 ms is shorter than the first SYN retransmission"
+                + " (at about 1 s): one lost SYN fails the connect");
   }
 
   @Test

@@ -209,7 +209,9 @@ final class NetnsLab implements AutoCloseable {
         problems.add(ns + ": " + del.stderr().strip());
       }
     }
-    // Deleting a namespace deletes its end of the veth, and with it the pair.
+    // Deleting a namespace deletes its end of the veth, and with it the pair; a pair left on the
+    // host by a failed set-up goes here (when it is gone already, ip says so and nothing happens).
+    runner.run(List.of("ip", "link", "del", clientLink));
     if (!problems.isEmpty()) {
       throw new IllegalStateException("cleanup of test namespaces: " + problems);
     }

@@ -20,7 +20,8 @@ import java.nio.charset.StandardCharsets;
  * <ul>
  *   <li>{@code serve 0 PORT}: echo every byte back, never close (a peer that is alive until the
  *       test makes it silent).
- *   <li>{@code connect HOST PORT}: "failed MILLIS ERROR" when connect() gives up.
+ *   <li>{@code connect HOST PORT}: "connecting" just before connect(), "failed MILLIS ERROR" when
+ *       it gives up.
  *   <li>{@code data HOST PORT}: connect, 20 echoed round trips, "up LOCALPORT"; on a line from
  *       stdin write one byte and wait for its echo: "failed MILLIS ERROR" counted from the write.
  *   <li>{@code keepalive HOST PORT}: SO_KEEPALIVE, connect, 20 echoed round trips, "up LOCALPORT";
@@ -43,6 +44,7 @@ public final class SocketProbe {
       case "serve" -> serve(port);
       case "connect" -> {
         warmUpConnect();
+        say("connecting");
         long start = System.nanoTime();
         try (Socket s = new Socket()) {
           s.connect(new InetSocketAddress(host, port));

@@ -6,9 +6,12 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import dev.tcptune.api.TcpTuneApi;
 import dev.tcptune.api.v1alpha1.TcpProfile;
 import dev.tcptune.kernel.catalog.TunableCatalog;
@@ -45,6 +48,14 @@ public final class ProfileFiles {
           // The API server refuses "4096" for an integer and 1 for an enum: so does the CLI.
           .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
           .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+          // ...and true or 50 for a string (a label value, an rtoMin).
+          .withCoercionConfig(
+              LogicalType.Textual,
+              config ->
+                  config
+                      .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail)
+                      .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                      .setCoercion(CoercionInputShape.Float, CoercionAction.Fail))
           .build();
 
   private final ProfileValidator validator = new ProfileValidator(TunableCatalog.standard());

@@ -142,20 +142,44 @@ public final class ProfileValidator {
     }
   }
 
-  /** Reports missing ends of the port range; true when both ends are there to be range-checked. */
-  private static boolean checkPortRange(TcpProfileSpec spec, List<FieldError> errors) {
+  /**
+   * Reports a missing or out-of-range end of the port range by its own field, as the CRD does; true
+   * when both ends are fine, so that the catalog can check the range as a whole.
+   */
+  private boolean checkPortRange(TcpProfileSpec spec, List<FieldError> errors) {
     PortRange range = spec.getTimeWait() == null ? null : spec.getTimeWait().getLocalPortRange();
     if (range == null) {
       return true;
     }
-    String path = "spec.timeWait.localPortRange";
-    if (range.getLow() == null) {
-      errors.add(new FieldError(path + ".low", "is required (allowed: 1024..65535)"));
+    boolean low = checkPortEnd("low", range.getLow(), errors);
+    boolean high = checkPortEnd("high", range.getHigh(), errors);
+    return low && high;
+  }
+
+  private boolean checkPortEnd(String end, Integer port, List<FieldError> errors) {
+    String path = "spec.timeWait.localPortRange." + end;
+    var tunable = TunableCatalog.IP_LOCAL_PORT_RANGE;
+    String allowed = tunable.min() + ".." + tunable.max();
+    if (port == null) {
+      errors.add(new FieldError(path, "is required (allowed: " + allowed + ")"));
+      return false;
     }
-    if (range.getHigh() == null) {
-      errors.add(new FieldError(path + ".high", "is required (allowed: 1024..65535)"));
+    if (port < tunable.min() || port > tunable.max()) {
+      String direction = port < tunable.min() ? "below" : "above";
+      errors.add(
+          new FieldError(
+              path,
+              port
+                  + " is "
+                  + direction
+                  + " the allowed range "
+                  + allowed
+                  + " ("
+                  + tunable.key()
+                  + ")"));
+      return false;
     }
-    return range.getLow() != null && range.getHigh() != null;
+    return true;
   }
 
   private static void checkRoutes(RtoSettings rto, List<FieldError> errors) {

@@ -12,11 +12,14 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.AbstractConstruct;
 import org.yaml.snakeyaml.constructor.DuplicateKeyException;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.Tag;
 import org.yaml.snakeyaml.representer.Representer;
 import org.yaml.snakeyaml.resolver.Resolver;
@@ -60,7 +63,7 @@ final class YamlDocuments {
     options.setNestingDepthLimit(MAX_DEPTH);
     Yaml yaml =
         new Yaml(
-            new TextTimestamps(options),
+            new GoYamlConstructor(options),
             new Representer(new org.yaml.snakeyaml.DumperOptions()),
             new org.yaml.snakeyaml.DumperOptions(),
             options,
@@ -158,11 +161,28 @@ final class YamlDocuments {
     return message == null ? "" : message.lines().findFirst().orElse("");
   }
 
-  /** Timestamps stay text: kubectl sends `2024-01-01` as the string it is. */
-  private static final class TextTimestamps extends SafeConstructor {
-    TextTimestamps(LoaderOptions options) {
+  /**
+   * Timestamps stay text (kubectl sends `2024-01-01` as the string it is); y and n are booleans,
+   * which SnakeYAML's own constructor does not know.
+   */
+  private static final class GoYamlConstructor extends SafeConstructor {
+    GoYamlConstructor(LoaderOptions options) {
       super(options);
       yamlConstructors.put(Tag.TIMESTAMP, new ConstructYamlStr());
+      ConstructYamlBool yaml11 = new ConstructYamlBool();
+      yamlConstructors.put(
+          Tag.BOOL,
+          new AbstractConstruct() {
+            @Override
+            public Object construct(Node node) {
+              String value = constructScalar((ScalarNode) node);
+              return switch (value) {
+                case "y", "Y" -> Boolean.TRUE;
+                case "n", "N" -> Boolean.FALSE;
+                default -> yaml11.construct(node);
+              };
+            }
+          });
     }
   }
 

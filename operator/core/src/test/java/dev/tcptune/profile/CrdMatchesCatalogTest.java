@@ -43,6 +43,28 @@ class CrdMatchesCatalogTest {
     assertThat(routes.path("maxItems").asInt()).isEqualTo(ProfileValidator.MAX_ROUTE_RULES);
   }
 
+  /** The string rules the CLI repeats in Java are the CRD's, character for character. */
+  @Test
+  void routeStringRulesMatchTheCrd() throws Exception {
+    JsonNode rule =
+        schema().at("/properties/spec/properties/rto/properties/routes/items/properties");
+    assertThat(rule.at("/device/pattern").asText())
+        .isEqualTo("^" + ProfileValidator.DEVICE.pattern() + "$");
+    assertThat(rule.at("/rtoMin/pattern").asText())
+        .isEqualTo("^" + RtoDurations.DURATION.pattern().replace("([0-9]+)", "[0-9]+") + "$");
+    assertThat(rule.at("/rtoMin/maxLength").asInt()).isEqualTo(RtoDurations.MAX_LENGTH);
+    assertThat(rule.at("/destination/maxLength").asInt())
+        .isEqualTo(ProfileValidator.MAX_DESTINATION_LENGTH);
+  }
+
+  @Test
+  void groupsMustSetSomething() throws Exception {
+    JsonNode spec = schema().at("/properties/spec/properties");
+    for (String group : new String[] {"listenQueue", "timeWait", "keepalive", "retries", "rto"}) {
+      assertThat(spec.at("/" + group + "/minProperties").asInt()).as(group).isEqualTo(1);
+    }
+  }
+
   private static JsonNode schema() throws java.io.IOException {
     Path crd =
         Path.of(System.getProperty("tcptune.root", "../.."))

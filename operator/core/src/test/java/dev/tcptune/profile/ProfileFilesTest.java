@@ -108,6 +108,10 @@ class ProfileFilesTest {
       bad destination            | rto: {routes: [{destination: 10.0.0.300/8, rtoMin: 20ms}]} | spec.rto.routes[0].destination: '10.0.0.300/8' is not allowed (allowed: default, an IP address or a CIDR
       bad duration               | rto: {routes: [{destination: default, rtoMin: fast}]} | spec.rto.routes[0].rtoMin: 'fast' is not a duration (allowed: an integer with ms or s, 1ms..1s, e.g. 50ms)
       duration too long          | rto: {routes: [{destination: default, rtoMin: 2s}]}   | spec.rto.routes[0].rtoMin: route rto_min: 2000 ms is outside the allowed range 1..1000 ms
+      retries1 above retries2    | retries: {retries1: 9, retries2: 8}                | spec.retries.retries1: 9 is above retries2 8 (allowed: at most retries2
+      empty group                | {listenQueue: {}, keepalive: {probes: 6}}          | spec.listenQueue: is empty (allowed: at least one of maxSynBacklog, somaxconn)
+      rtoMin as a number         | rto: {routes: [{destination: default, rtoMin: 50}]} | spec.rto.routes[0].rtoMin: '50' is not allowed (allowed: string)
+      label value as boolean     | {nodeSelector: {matchLabels: {a: on}}, retries: {syn: 3}} | spec.nodeSelector.matchLabels.a: 'true' is not allowed (allowed: string)
       duplicate destination      | rto: {routes: [{destination: default, rtoMin: 20ms}, {destination: default, rtoMin: 30ms}]} | spec.rto.routes[1].destination: 'default' repeats the destination of spec.rto.routes[0] 'default'
       """)
   void badProfilesGetOneLineNamingFieldValueAndAllowed(String name, String spec, String expected) {
@@ -139,5 +143,70 @@ class ProfileFilesTest {
         .hasMessage("cm.yaml: apiVersion: 'v1' is not allowed (allowed: tcptune.dev/v1alpha1)");
     assertThatThrownBy(() -> files.load("/nonexistent/profile.yaml"))
         .hasMessage("/nonexistent/profile.yaml: no such file");
+  }
+
+  @Test
+  void severalDocumentsAreRefusedEvenWhenEachIsValid() {
+    String one =
+        "apiVersion: tcptune.dev/v1alpha1\nkind: TcpProfile\nmetadata: {name: a}\n"
+            + "spec: {retries: {syn: 3}}\n";
+
+    assertThatThrownBy(() -> files.parse(one + "---\n" + one, "two.yaml"))
+        .hasMessage(
+            "two.yaml: 2 documents (allowed: one TcpProfile per file; put each profile in its own"
+                + " file)");
+  }
+
+  @Test
+  void apiVersionKindAndNameAreRequired() {
+    assertThatThrownBy(() -> files.parse("kind: TcpProfile\n", "a.yaml"))
+        .hasMessage("a.yaml: apiVersion: is required (allowed: tcptune.dev/v1alpha1)");
+    assertThatThrownBy(
+            () -> files.parse("apiVersion: tcptune.dev/v1alpha1\nkind: tcpprofile\n", "k.yaml"))
+        .hasMessage("k.yaml: kind: 'tcpprofile' is not allowed (allowed: TcpProfile)");
+    assertThatThrownBy(
+            () ->
+                files.parse(
+                    "apiVersion: tcptune.dev/v1alpha1\nkind: TcpProfile\nspec: {retries: {syn: 3}}\n",
+                    "n.yaml"))
+        .hasMessageStartingWith("n.yaml: metadata.name: is required");
+  }
+
+  @Test
+  void whatTheApiServerAcceptsIsAccepted() throws Exception {
+    TcpProfile profile =
+        files.parse(
+            """
+        apiVersion: tcptune.dev/v1alpha1
+        kind: TcpProfile
+        metadata: {name: edge, namespace: ignored-for-cluster-scope}
+        spec:
+          nodeSelector:
+            matchLabels: {a: null}
+            matchExpressions: [{key: b, operator: Exists, values: []}]
+          listenQueue: {somaxconn: 8192.0, maxSynBacklog: 4e3}
+          rto: {routes: [{destination: default, rtoMin: 0000000000050ms}]}
+        """,
+            "edge.yaml");
+
+    var desired = ProfileTranslator.desiredState(profile.getSpec());
+    assertThat(desired.sysctls())
+        .containsEntry("net.core.somaxconn", "8192")
+        .containsEntry("net.ipv4.tcp_max_syn_backlog", "4000");
+    assertThat(desired.routeRules()).extracting(r -> r.rtoMillis()).containsExactly(50);
+  }
+
+  @Test
+  void aLongUnknownFieldIsNotEchoedBack() {
+    String yaml =
+        "apiVersion: tcptune.dev/v1alpha1\nkind: TcpProfile\nmetadata: {name: x}\n"
+            + "spec: {listenQueue: {"
+            // Longer implicit keys are refused by YAML itself (1024 characters), here as by
+            // kubectl.
+            + "k".repeat(1000)
+            + ": 1}}\n";
+
+    assertThatThrownBy(() -> files.parse(yaml, "long.yaml"))
+        .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(400).contains("unknown field"));
   }
 }

@@ -9,18 +9,24 @@ import lombok.Data;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class DerivedTimings {
   @JsonPropertyDescription(
-      "connect() gives up after this many seconds (tcp_syn_retries, 1 s initial RTO doubling).")
+      "connect() to a silent peer fails after about this many seconds on the node's kernel"
+          + " (tcp_syn_retries, and tcp_syn_linear_timeouts from kernel 6.7).")
   private Double connectTimeoutSeconds;
 
-  @JsonPropertyDescription("A listener stops retransmitting SYN+ACK after this many seconds.")
+  @JsonPropertyDescription(
+      "A listener drops a half-open connection whose SYN+ACKs are never answered after about this"
+          + " many seconds (tcp_synack_retries).")
   private Double synAckTimeoutSeconds;
 
   @JsonPropertyDescription(
-      "A dead idle peer of a keepalive socket is found after this many seconds.")
+      "A dead peer of an idle SO_KEEPALIVE socket is found about this many seconds after the last"
+          + " packet received.")
   private Double deadPeerDetectionSeconds;
 
   @JsonPropertyDescription(
-      "An established connection to a dead peer is dropped after about this many seconds.")
+      "An established connection with unanswered data to a dead peer is dropped about this many"
+          + " seconds after the write (the tcp_retries2 time budget from the fixed 200 ms base,"
+          + " checked when the retransmission timer fires).")
   private Double establishedTimeoutSeconds;
 
   @JsonPropertyDescription(

@@ -58,7 +58,7 @@ public final class TunableCatalog {
           5,
           300,
           ANY,
-          "how long an orphaned FIN_WAIT2 socket lives",
+          "how long an orphaned FIN_WAIT2 socket lives (at least 3.5 RTO)",
           "60");
   public static final Tunable TCP_KEEPALIVE_TIME =
       entry(
@@ -132,7 +132,8 @@ public final class TunableCatalog {
           3,
           20,
           ANY,
-          "retransmissions after which an established connection is dropped",
+          "how long an established connection with unanswered data retransmits: a time budget from"
+              + " a fixed 200 ms base whatever the RTO floor (15: 924.6 s)",
           "15");
   public static final Tunable TCP_ORPHAN_RETRIES =
       entry(
@@ -141,7 +142,8 @@ public final class TunableCatalog {
           0,
           15,
           ANY,
-          "FIN retransmissions of orphaned sockets (0 means 8)",
+          "how long an orphaned closing socket retransmits its FIN: a time budget like"
+              + " tcp_retries2 (0 means 8 while the socket is alive)",
           "0");
   public static final Tunable TCP_RTO_MIN_US =
       entry(

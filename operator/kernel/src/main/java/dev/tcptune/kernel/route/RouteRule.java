@@ -25,7 +25,7 @@ public record RouteRule(String destination, Optional<String> device, int rtoMill
    * Interface names {@code ip} reads as a name: never an option ({@code -x}), a path, {@code ..},
    * whitespace or longer than IFNAMSIZ-1.
    */
-  private static final Pattern DEVICE = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.@-]{0,14}");
+  private static final Pattern DEVICE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.@-]{0,14}");
 
   public RouteRule {
     Objects.requireNonNull(destination, "destination");
@@ -51,14 +51,16 @@ public record RouteRule(String destination, Optional<String> device, int rtoMill
               + destination
               + "' is not allowed (allowed: 'default', an IPv4/IPv6 address or CIDR)");
     }
+    // The CRD's rule: nothing `ip` could read as an option (-x) or a path (., .., /), no
+    // whitespace, no ':' (an address label, never a device), at most IFNAMSIZ - 1 characters.
     if (device.isPresent() && !DEVICE.matcher(device.get()).matches()) {
       return Optional.of(
           "route rule "
               + describe()
               + ": device '"
               + device.get()
-              + "' is not allowed (allowed: an interface name of 1..15 letters, digits and"
-              + " '_.@-', not starting with '-' or '.')");
+              + "' is not allowed (allowed: an interface name of 1..15 characters [A-Za-z0-9_.@-]"
+              + " starting with a letter or digit)");
     }
     return TunableCatalog.validateRouteRtoMin(rtoMillis)
         .map(error -> "route rule " + describe() + ": " + error);

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
+import java.util.function.BiFunction;
 
 /**
  * The timings that TCP settings imply ("connect() gives up after 19 s"), as the kernel of a given
@@ -37,6 +38,7 @@ import java.util.OptionalInt;
  * @param rtoMax the RTO ceiling ({@code tcp_rto_max_ms} from 6.15, else 120 s)
  * @param connectGiveUp when {@code connect()} fails with ETIMEDOUT, from the call
  * @param synRetransmissions when each SYN retransmission goes out (typical), from the call
+ * @param connectBudget the time budget of tcp_syn_retries, from the first SYN
  * @param synAckLastRetransmission when a listener sends its last SYN+ACK retransmission, from the
  *     first SYN+ACK
  * @param synAckDrop when it drops the half-open request (SYN_RECV), from the first SYN+ACK
@@ -63,6 +65,7 @@ public record TcpTimings(
     Duration rtoMax,
     Estimate connectGiveUp,
     List<Duration> synRetransmissions,
+    Duration connectBudget,
     Estimate synAckLastRetransmission,
     Estimate synAckDrop,
     Estimate deadPeerDetection,
@@ -91,13 +94,16 @@ public record TcpTimings(
   /** TIME_WAIT length (fixed in the kernel). */
   public static final Duration TIME_WAIT = Duration.ofSeconds(60);
 
-  /** First kernel with {@code tcp_syn_linear_timeouts}. */
-  public static final KernelVersion LINEAR_SYN_TIMEOUTS_SINCE = KernelVersion.of(6, 7, 0);
-
   /** What an orphan's 0 retries mean while the socket is alive ({@code tcp_orphan_retries()}). */
   public static final int ORPHAN_RETRIES_WHEN_ZERO = 8;
 
+  /** How far into its timer-wheel bucket a timer fires: typically half-way, at most all of it. */
   private static final double TYPICAL = 0.5;
+
+  private static final double[] LATENESS = {0, TYPICAL, 1};
+
+  /** The jiffy of HZ=1000, the shortest there is: the least an RTO can exceed its floor by. */
+  private static final Duration SHORTEST_JIFFY = Duration.ofMillis(1);
 
   /**
    * Computes the timings.
@@ -129,26 +135,21 @@ public record TcpTimings(
     String[] ports = v.text(TunableCatalog.IP_LOCAL_PORT_RANGE).split(" ");
     long portCount = Long.parseLong(ports[1]) - Long.parseLong(ports[0]) + 1;
 
-    RetransmissionTimer.Outcome connect = connect(synRetries, linear, rtoMax, TYPICAL);
-    Estimate connectGiveUp =
-        new Estimate(
-            connect.giveUp(),
-            connect(synRetries, linear, rtoMax, 0).giveUp(),
-            connect(synRetries, linear, rtoMax, 1).giveUp());
-    Estimate established = dataGiveUp(retries2, floor, rtoMax);
+    long keepaliveTime = v.number(TunableCatalog.TCP_KEEPALIVE_TIME);
+    long keepaliveIntvl = v.number(TunableCatalog.TCP_KEEPALIVE_INTVL);
+    long keepaliveProbes = v.number(TunableCatalog.TCP_KEEPALIVE_PROBES);
+    long finTimeout = v.number(TunableCatalog.TCP_FIN_TIMEOUT);
     return new TcpTimings(
         kernel,
         linear,
         rtoMax,
-        connectGiveUp,
-        connect.retransmissions(),
-        synAck(synAckRetries, rtoMax, true),
-        synAck(synAckRetries, rtoMax, false),
-        keepalive(
-            v.number(TunableCatalog.TCP_KEEPALIVE_TIME),
-            v.number(TunableCatalog.TCP_KEEPALIVE_INTVL),
-            v.number(TunableCatalog.TCP_KEEPALIVE_PROBES)),
-        established,
+        estimate((rtt, late) -> connect(synRetries, linear, rtoMax, late).giveUp()),
+        connect(synRetries, linear, rtoMax, TYPICAL).retransmissions(),
+        RetransmissionTimer.budget(synRetries, INITIAL_RTO, rtoMax),
+        estimate((rtt, late) -> synAckExpiry(synAckRetries, rtoMax, late)),
+        estimate((rtt, late) -> synAckExpiry(synAckRetries + 1, rtoMax, late)),
+        estimate((rtt, late) -> keepalive(keepaliveTime, keepaliveIntvl, keepaliveProbes, late)),
+        estimate((rtt, late) -> data(retries2, floor, rtoMax, rtt, late).giveUp()),
         data(retries2, floor, rtoMax, Rtt.TYPICAL, TYPICAL).retransmissions().size(),
         floor,
         Rtt.TYPICAL.rto(floor),
@@ -156,8 +157,8 @@ public record TcpTimings(
         RetransmissionTimer.budget(retries2, RTO_MIN, rtoMax),
         orphan,
         RetransmissionTimer.budget(orphan, RTO_MIN, rtoMax),
-        dataGiveUp(orphan, floor, rtoMax),
-        finWait2(v.number(TunableCatalog.TCP_FIN_TIMEOUT), floor),
+        estimate((rtt, late) -> data(orphan, floor, rtoMax, rtt, late).giveUp()),
+        estimate((rtt, late) -> finWait2(finTimeout, rtt.rto(floor), late)),
         portCount,
         portCount / (double) TIME_WAIT.toSeconds());
   }
@@ -182,70 +183,61 @@ public record TcpTimings(
   }
 
   /**
-   * A listener's request socket ({@code reqsk_timer_handler()}): SYN+ACK retransmission k goes out
-   * when the timer fires the k-th time (RTO 1 s doubling, no linear phase, no time budget); the
-   * request is dropped at the expiry after the last one.
+   * A figure over what the model cannot know: how far the connection's RTO sits above its floor and
+   * how late each timer fires. Typical: a LAN RTO, timers half a bucket late; the range is the
+   * least and the most over every combination, since a give-up is not always monotonic in them (a
+   * slightly higher RTO can reach a budget one expiry earlier).
    */
-  private static Estimate synAck(int retries, Duration rtoMax, boolean lastRetransmission) {
-    int expiries = lastRetransmission ? retries : retries + 1;
-    Duration[] at = new Duration[3];
-    double[] lateness = {TYPICAL, 0, 1};
-    for (int i = 0; i < 3; i++) {
-      Duration t = Duration.ZERO;
-      Duration rto = INITIAL_RTO;
-      for (int k = 0; k < expiries; k++) {
-        t = t.plus(rto).plus(RetransmissionTimer.late(rto, lateness[i]));
-        rto = rto.multipliedBy(2).compareTo(rtoMax) > 0 ? rtoMax : rto.multipliedBy(2);
+  private static Estimate estimate(BiFunction<Rtt, Double, Duration> figure) {
+    Duration typical = figure.apply(Rtt.TYPICAL, TYPICAL);
+    Duration earliest = typical;
+    Duration latest = typical;
+    for (Rtt rtt : Rtt.values()) {
+      for (double lateness : LATENESS) {
+        Duration d = figure.apply(rtt, lateness);
+        earliest = d.compareTo(earliest) < 0 ? d : earliest;
+        latest = d.compareTo(latest) > 0 ? d : latest;
       }
-      at[i] = t;
     }
-    return new Estimate(at[0], at[1], at[2]);
+    return new Estimate(typical, earliest, latest);
   }
 
   /**
-   * {@code tcp_keepalive_timer()}: the first probe when the socket has been idle for the time, then
-   * a probe every interval; the reset comes at the expiry that finds {@code probes} unanswered.
+   * A listener's request socket ({@code reqsk_timer_handler()}): the timer starts at 1 s and
+   * doubles (no linear phase, no time budget); SYN+ACK retransmission k goes out at expiry k, and
+   * the request is dropped at the expiry after the last retransmission. Returns expiry {@code n}.
    */
-  private static Estimate keepalive(long time, long intvl, long probes) {
+  private static Duration synAckExpiry(int n, Duration rtoMax, double lateness) {
+    Duration t = Duration.ZERO;
+    Duration rto = INITIAL_RTO;
+    for (int k = 0; k < n; k++) {
+      t = t.plus(rto).plus(RetransmissionTimer.late(rto, lateness));
+      rto = rto.multipliedBy(2).compareTo(rtoMax) > 0 ? rtoMax : rto.multipliedBy(2);
+    }
+    return t;
+  }
+
+  /**
+   * {@code tcp_keepalive_timer()}: the first probe when the socket has been idle (nothing received)
+   * for the time, then a probe every interval; the reset comes at the expiry that finds {@code
+   * probes} unanswered.
+   */
+  private static Duration keepalive(long time, long intvl, long probes, double lateness) {
     Duration idle = Duration.ofSeconds(time);
     Duration interval = Duration.ofSeconds(intvl);
-    Duration nominal = idle.plus(interval.multipliedBy(probes));
-    Duration maxLate =
-        TimerWheel.maxLateness(idle).plus(TimerWheel.maxLateness(interval).multipliedBy(probes));
-    return new Estimate(nominal.plus(maxLate.dividedBy(2)), nominal, nominal.plus(maxLate));
+    return idle.plus(RetransmissionTimer.late(idle, lateness))
+        .plus(interval.plus(RetransmissionTimer.late(interval, lateness)).multipliedBy(probes));
   }
 
   /**
    * Orphaned FIN_WAIT2 ({@code tcp_fin_time()}): tcp_fin_timeout, but at least 3.5 RTO; the socket
    * lives on as a TIME_WAIT-like mini socket for that time.
    */
-  private static Estimate finWait2(long finTimeoutSeconds, Duration floor) {
-    Duration[] at = new Duration[3];
-    Rtt[] rtts = {Rtt.TYPICAL, Rtt.LOW, Rtt.HIGH};
-    double[] lateness = {TYPICAL, 0, 1};
-    for (int i = 0; i < 3; i++) {
-      Duration rto = rtts[i].rto(floor);
-      Duration minimum = rto.multipliedBy(4).minus(rto.dividedBy(2));
-      Duration tmo = Duration.ofSeconds(finTimeoutSeconds);
-      tmo = tmo.compareTo(minimum) < 0 ? minimum : tmo;
-      at[i] = tmo.plus(RetransmissionTimer.late(tmo, lateness[i]));
-    }
-    return new Estimate(at[0], at[1], at[2]);
-  }
-
-  private static Estimate dataGiveUp(int retries, Duration floor, Duration rtoMax) {
-    Duration typical = data(retries, floor, rtoMax, Rtt.TYPICAL, TYPICAL).giveUp();
-    Duration earliest = typical;
-    Duration latest = typical;
-    // Not monotonic: a slightly higher RTO can reach the budget one expiry earlier.
-    for (Rtt rtt : Rtt.values()) {
-      for (double lateness : new double[] {0, TYPICAL, 1}) {
-        Duration d = data(retries, floor, rtoMax, rtt, lateness).giveUp();
-        earliest = d.compareTo(earliest) < 0 ? d : earliest;
-        latest = d.compareTo(latest) > 0 ? d : latest;
-      }
-    }
-    return new Estimate(typical, earliest, latest);
+  private static Duration finWait2(long finTimeoutSeconds, Duration rto, double lateness) {
+    Duration minimum = rto.multipliedBy(4).minus(rto.dividedBy(2));
+    Duration tmo = Duration.ofSeconds(finTimeoutSeconds);
+    tmo = tmo.compareTo(minimum) < 0 ? minimum : tmo;
+    return tmo.plus(RetransmissionTimer.late(tmo, lateness));
   }
 
   /**
@@ -271,11 +263,12 @@ public record TcpTimings(
 
   /**
    * What the connection's round trip does to its timers, on a path whose round trip is well below
-   * the RTO floor. The RTO is srtt + rttvar with rttvar at least the floor, rounded up to jiffies:
-   * a few ms above the floor on a LAN ({@code ss -ti} shows rto:204 for the 200 ms floor); RTT
-   * samples inflated by delayed ACKs lift it further (HIGH: a quarter above the floor). The
-   * tail-loss probe timeout of a single segment in flight is about the delayed-ACK maximum, itself
-   * capped by the floor; LOW is a peer without SACK, which gets no tail-loss probe.
+   * the RTO floor. The RTO is srtt + rttvar with rttvar at least the floor, rounded up to jiffies,
+   * so at least one jiffy above a whole-jiffy floor (LOW: 1 ms, HZ=1000); a few ms above the floor
+   * on a LAN ({@code ss -ti} shows rto:204 for the 200 ms floor); RTT samples inflated by delayed
+   * ACKs lift it further (HIGH: a quarter above the floor). The tail-loss probe timeout of a single
+   * segment in flight is about the delayed-ACK maximum, itself capped by the floor; LOW is a peer
+   * without SACK, which gets no tail-loss probe.
    */
   private enum Rtt {
     LOW,
@@ -284,7 +277,7 @@ public record TcpTimings(
 
     Duration rto(Duration floor) {
       return switch (this) {
-        case LOW -> floor;
+        case LOW -> floor.plus(SHORTEST_JIFFY);
         case TYPICAL -> TimerWheel.inJiffies(floor).plus(TimerWheel.JIFFY);
         case HIGH -> TimerWheel.inJiffies(floor.plus(floor.dividedBy(4))).plus(TimerWheel.JIFFY);
       };

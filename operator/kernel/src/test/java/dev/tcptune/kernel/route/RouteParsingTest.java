@@ -162,5 +162,16 @@ class RouteParsingTest {
     }
     assertThat(new RouteRule("default", Optional.of("eth0.100"), 20).validate()).isEmpty();
     assertThat(new RouteRule("default", Optional.of("a23456789012345"), 20).validate()).isEmpty();
+    assertThat(new RouteRule("default", Optional.of("bad name!"), 20).validate())
+        .get()
+        .asString()
+        .contains("'bad name!'");
+    // What ip would read as an option or a path, and address labels, are no device names.
+    for (String device : new String[] {"-x", ".", "..", "eth0/1", "eth0:1", " eth0", "eth0\n"}) {
+      assertThat(new RouteRule("default", Optional.of(device), 20).validate())
+          .as(device)
+          .isPresent();
+    }
+    assertThat(new RouteRule("default", Optional.of("veth0.100@x_1"), 20).validate()).isEmpty();
   }
 }

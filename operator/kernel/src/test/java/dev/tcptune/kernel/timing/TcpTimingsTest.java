@@ -46,6 +46,11 @@ class TcpTimingsTest {
     assertThat(on(K6_18, Map.of("net.ipv4.tcp_syn_retries", "2")).connectGiveUp().earliest())
         .isEqualTo(Duration.ofSeconds(7));
     TcpTimings three = on(K6_18, Map.of("net.ipv4.tcp_syn_retries", "3"));
+    assertThat(three.connectBudget()).isEqualTo(Duration.ofSeconds(15));
+    // Above 2^6 s (the largest doubling below 120 s) each further retry adds 120 s: 10 retries
+    // budget 127 + 4 x 120 s.
+    assertThat(on(K6_18, Map.of("net.ipv4.tcp_syn_retries", "10")).connectBudget())
+        .isEqualTo(Duration.ofSeconds(127 + 4 * 120));
     assertThat(three.connectGiveUp().earliest()).isEqualTo(Duration.ofSeconds(19));
     assertThat(three.synRetransmissions()).hasSize(7);
     // Default 6: budget 127 s; expiries ... 35, 67 s, then 131 s (10 = 6 + 4 retransmissions).
@@ -127,6 +132,17 @@ class TcpTimingsTest {
         on(K6_18, Map.of("net.ipv4.tcp_retries2", "3")).establishedGiveUp().typical(), 6.80);
     within10Percent(
         withRoute(Map.of("net.ipv4.tcp_retries2", "3"), 50).establishedGiveUp().typical(), 3.68);
+  }
+
+  @Test
+  void anRtoAboveTheFloorReachesTheBudgetInTime() {
+    // retries2 8: budget 511 x 200 ms = 102.2 s. An RTO is srtt + rttvar (at least the floor),
+    // rounded up to jiffies, so always above 200 ms: after the first retransmission the expiry
+    // 510 RTOs later (> 102 s + 510 x 1 ms) passes the budget. Nobody waits for a ninth doubling
+    // (another 102 s).
+    TcpTimings t = on(K6_18, Map.of("net.ipv4.tcp_retries2", "8"));
+    assertThat(t.establishedGiveUp().latest()).isLessThan(Duration.ofSeconds(140));
+    assertThat(t.establishedGiveUp().earliest()).isGreaterThan(t.establishedBudget());
   }
 
   @Test

@@ -1,0 +1,70 @@
+package dev.tcptune.profile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** YAML read as kubectl and the API server read it (go-yaml v2, YAML 1.1), not as Jackson does. */
+class YamlDocumentsTest {
+
+  @Test
+  void aliasesAreExpandedAndMergeKeysMerged() throws Exception {
+    JsonNode doc = YamlDocuments.read("a: &x {b: 1}\nc: *x\nd:\n  <<: *x\n  e: 2\n").get(0);
+
+    assertThat(doc.toString())
+        .isEqualTo("{\"a\":{\"b\":1},\"c\":{\"b\":1},\"d\":{\"b\":1,\"e\":2}}");
+  }
+
+  @Test
+  void duplicateKeysAreRefusedWithTheirLine() {
+    assertThatThrownBy(() -> YamlDocuments.read("a:\n  b: 1\n  b: 2\n"))
+        .isInstanceOf(YamlDocuments.YamlProblem.class)
+        .hasMessage("duplicate key 'b' (allowed: each key once per mapping)")
+        .satisfies(
+            e ->
+                assertThat(((YamlDocuments.YamlProblem) e).where)
+                    .isEqualTo(" at line 3, column 3"));
+  }
+
+  @Test
+  void everyDocumentIsRead() throws Exception {
+    assertThat(YamlDocuments.read("---\na: 1\n---\n---\nb: 2\n")).hasSize(2);
+  }
+
+  @Test
+  void wholeFloatsAreIntegersAndFractionsStayNumbers() throws Exception {
+    JsonNode doc = YamlDocuments.read("a: 8192.0\nb: 8e3\nc: 6.5\nd: 1e20\n").get(0);
+
+    assertThat(doc.get("a").isIntegralNumber()).isTrue();
+    assertThat(doc.get("a").asLong()).isEqualTo(8192);
+    assertThat(doc.get("b").asLong()).isEqualTo(8000);
+    assertThat(doc.get("c").isIntegralNumber()).isFalse();
+    assertThat(doc.get("d").isIntegralNumber()).isFalse();
+  }
+
+  @Test
+  void yaml11BooleansAsGoYamlReadsThem() throws Exception {
+    JsonNode doc = YamlDocuments.read("a: on\nb: y\nc: 'on'\nd: no\ne: 2024-01-01\n").get(0);
+
+    assertThat(List.of(doc.get("a"), doc.get("b"), doc.get("d")))
+        .allSatisfy(n -> assertThat(n.isBoolean()).isTrue());
+    assertThat(doc.get("c").asText()).isEqualTo("on");
+    assertThat(doc.get("e").isTextual()).isTrue();
+  }
+
+  @Test
+  void recursiveAliasesAndAliasBombsAreRefused() {
+    assertThatThrownBy(() -> YamlDocuments.read("a: &x [*x]\n"))
+        .isInstanceOf(YamlDocuments.YamlProblem.class);
+    StringBuilder bomb = new StringBuilder("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for (int i = 1; i < 10; i++) {
+      bomb.append("a").append(i).append(": &a").append(i).append(" [");
+      bomb.append(("*a" + (i - 1) + ", ").repeat(9)).append("*a").append(i - 1).append("]\n");
+    }
+    assertThatThrownBy(() -> YamlDocuments.read(bomb.toString()))
+        .isInstanceOf(YamlDocuments.YamlProblem.class);
+  }
+}
