@@ -85,7 +85,7 @@ class AgentIT {
             setting(PORT_RANGE, "20000 60999", Mode.ENFORCE)),
         List.of(route("127.0.0.1", "20ms", Mode.ENFORCE)));
 
-    node.startAgent("--check-interval", "1s");
+    Process agent = node.startAgent("--check-interval", "1s");
 
     awaitStatus(
         START,
@@ -125,6 +125,14 @@ class AgentIT {
         .isEqualTo(Map.of(SOMAXCONN, "8192", KEEPALIVE_TIME, "60", PORT_RANGE, "20000 60999"));
     assertThat(loopbackRoute()).contains("rto_min lock 20ms");
     assertThat(hostValues(SOMAXCONN, KEEPALIVE_TIME, PORT_RANGE)).isEqualTo(host);
+
+    // SIGTERM, as in a rolling update: the agent stops cleanly and restores nothing.
+    AgentNode.stop(agent, false);
+    assertThat(agent.exitValue()).as(node.logs()).isEqualTo(143);
+    assertThat(node.logs()).contains("agent stopped; node values left as they are");
+    assertThat(nsValues(SOMAXCONN, KEEPALIVE_TIME, PORT_RANGE))
+        .isEqualTo(Map.of(SOMAXCONN, "8192", KEEPALIVE_TIME, "60", PORT_RANGE, "20000 60999"));
+    assertThat(loopbackRoute()).contains("rto_min lock 20ms");
   }
 
   @Test
