@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       AgentCommand.class,
       AuditCommand.class,
       ExplainCommand.class,
+      OperatorCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class TcpTuneCommand {

@@ -1,5 +1,8 @@
 package dev.tcptune.profile;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -67,6 +70,60 @@ final class KubernetesNames {
           "the name part must consist of [A-Za-z0-9-_.] and start and end with a letter or digit");
     }
     return Optional.empty();
+  }
+
+  /**
+   * The errors of a label map ({@code metadata.labels}, {@code matchLabels}) under {@code path}. A
+   * null value is skipped: the API server drops it before it validates.
+   */
+  static List<FieldError> labelErrors(String path, Map<String, String> labels) {
+    List<FieldError> errors = new ArrayList<>();
+    if (labels == null) {
+      return errors;
+    }
+    for (Map.Entry<String, String> label : labels.entrySet()) {
+      keyError(path, label.getKey(), label.getKey(), "a label key").ifPresent(errors::add);
+      if (label.getValue() != null && !isLabelValue(label.getValue())) {
+        errors.add(
+            new FieldError(
+                path + "." + Shown.text(label.getKey()),
+                Shown.quoted(label.getValue())
+                    + " is not a label value (allowed: "
+                    + LABEL_VALUE_ALLOWED
+                    + ")"));
+      }
+    }
+    return errors;
+  }
+
+  /** The error for a map key that must be a qualified name, checked in its {@code checked} form. */
+  static Optional<FieldError> keyError(String path, String key, String checked, String kind) {
+    return labelKeyProblem(checked)
+        .map(
+            problem ->
+                new FieldError(
+                    path,
+                    "key "
+                        + Shown.quoted(key)
+                        + " is not "
+                        + kind
+                        + ": "
+                        + problem
+                        + " (allowed: "
+                        + LABEL_KEY_ALLOWED
+                        + ")"));
+  }
+
+  /** fabric8's model keeps unknown fields aside in silence; the API server refuses them. */
+  static List<FieldError> unknownFields(String path, Map<String, Object> extra) {
+    List<FieldError> errors = new ArrayList<>();
+    if (extra != null) {
+      extra
+          .keySet()
+          .forEach(
+              name -> errors.add(new FieldError(path + "." + Shown.text(name), "unknown field")));
+    }
+    return errors;
   }
 
   /** True when the value is a valid label value (the empty string is). */

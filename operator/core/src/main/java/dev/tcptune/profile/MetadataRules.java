@@ -27,48 +27,16 @@ final class MetadataRules {
               "metadata.name", "is required (allowed: " + KubernetesNames.SUBDOMAIN_ALLOWED + ")"));
       return errors;
     }
-    for (String unknown : metadata.getAdditionalProperties().keySet()) {
-      errors.add(new FieldError("metadata." + Shown.text(unknown), "unknown field"));
-    }
+    errors.addAll(KubernetesNames.unknownFields("metadata", metadata.getAdditionalProperties()));
     KubernetesNames.subdomainProblem(metadata.getName())
         .ifPresent(
             problem ->
                 errors.add(
                     new FieldError(
                         "metadata.name", Shown.quoted(metadata.getName()) + " " + problem)));
-    checkLabels(metadata.getLabels(), errors);
+    errors.addAll(KubernetesNames.labelErrors("metadata.labels", metadata.getLabels()));
     checkAnnotations(metadata.getAnnotations(), errors);
     return errors;
-  }
-
-  private static void checkLabels(Map<String, String> labels, List<FieldError> errors) {
-    if (labels == null) {
-      return;
-    }
-    for (Map.Entry<String, String> label : labels.entrySet()) {
-      KubernetesNames.labelKeyProblem(label.getKey())
-          .ifPresent(
-              problem ->
-                  errors.add(
-                      new FieldError(
-                          "metadata.labels",
-                          "key "
-                              + Shown.quoted(label.getKey())
-                              + " is not a label key: "
-                              + problem
-                              + " (allowed: "
-                              + KubernetesNames.LABEL_KEY_ALLOWED
-                              + ")")));
-      if (label.getValue() != null && !KubernetesNames.isLabelValue(label.getValue())) {
-        errors.add(
-            new FieldError(
-                "metadata.labels." + Shown.text(label.getKey()),
-                Shown.quoted(label.getValue())
-                    + " is not a label value (allowed: "
-                    + KubernetesNames.LABEL_VALUE_ALLOWED
-                    + ")"));
-      }
-    }
   }
 
   private static void checkAnnotations(Map<String, String> annotations, List<FieldError> errors) {
@@ -78,19 +46,10 @@ final class MetadataRules {
     long bytes = 0;
     for (Map.Entry<String, String> annotation : annotations.entrySet()) {
       // The API server checks annotation keys in lower case.
-      KubernetesNames.labelKeyProblem(annotation.getKey().toLowerCase(Locale.ROOT))
-          .ifPresent(
-              problem ->
-                  errors.add(
-                      new FieldError(
-                          "metadata.annotations",
-                          "key "
-                              + Shown.quoted(annotation.getKey())
-                              + " is not an annotation key: "
-                              + problem
-                              + " (allowed: "
-                              + KubernetesNames.LABEL_KEY_ALLOWED
-                              + ")")));
+      String key = annotation.getKey();
+      KubernetesNames.keyError(
+              "metadata.annotations", key, key.toLowerCase(Locale.ROOT), "an annotation key")
+          .ifPresent(errors::add);
       bytes += annotation.getKey().getBytes(StandardCharsets.UTF_8).length;
       if (annotation.getValue() != null) {
         bytes += annotation.getValue().getBytes(StandardCharsets.UTF_8).length;

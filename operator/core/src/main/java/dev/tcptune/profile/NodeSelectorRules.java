@@ -29,7 +29,7 @@ final class NodeSelectorRules {
     if (selector == null) {
       return errors;
     }
-    unknownFields(PATH, selector.getAdditionalProperties(), errors);
+    errors.addAll(KubernetesNames.unknownFields(PATH, selector.getAdditionalProperties()));
     checkMatchLabels(selector.getMatchLabels(), errors);
     List<LabelSelectorRequirement> expressions = selector.getMatchExpressions();
     if (expressions == null) {
@@ -51,11 +51,8 @@ final class NodeSelectorRules {
   }
 
   private static void checkMatchLabels(Map<String, String> labels, List<FieldError> errors) {
-    if (labels == null) {
-      return;
-    }
     String path = PATH + ".matchLabels";
-    if (labels.size() > NodeSelectorSchema.MAX_MATCH_LABELS) {
+    if (labels != null && labels.size() > NodeSelectorSchema.MAX_MATCH_LABELS) {
       errors.add(
           new FieldError(
               path,
@@ -64,31 +61,7 @@ final class NodeSelectorRules {
                   + NodeSelectorSchema.MAX_MATCH_LABELS
                   + ")"));
     }
-    for (Map.Entry<String, String> label : labels.entrySet()) {
-      KubernetesNames.labelKeyProblem(label.getKey())
-          .ifPresent(
-              problem ->
-                  errors.add(
-                      new FieldError(
-                          path,
-                          "key "
-                              + Shown.quoted(label.getKey())
-                              + " is not a label key: "
-                              + problem
-                              + " (allowed: "
-                              + KubernetesNames.LABEL_KEY_ALLOWED
-                              + ")")));
-      // A null value is dropped by the API server, as it is here: the label is not required.
-      if (label.getValue() != null && !KubernetesNames.isLabelValue(label.getValue())) {
-        errors.add(
-            new FieldError(
-                path + "." + Shown.text(label.getKey()),
-                Shown.quoted(label.getValue())
-                    + " is not a label value (allowed: "
-                    + KubernetesNames.LABEL_VALUE_ALLOWED
-                    + ")"));
-      }
-    }
+    errors.addAll(KubernetesNames.labelErrors(path, labels));
   }
 
   private static void checkRequirement(
@@ -99,7 +72,7 @@ final class NodeSelectorRules {
               path, "null is not allowed (allowed: an object with key, operator and values)"));
       return;
     }
-    unknownFields(path, requirement.getAdditionalProperties(), errors);
+    errors.addAll(KubernetesNames.unknownFields(path, requirement.getAdditionalProperties()));
     String key = requirement.getKey();
     if (key == null) {
       errors.add(
@@ -165,16 +138,6 @@ final class NodeSelectorRules {
                     + KubernetesNames.LABEL_VALUE_ALLOWED
                     + ")"));
       }
-    }
-  }
-
-  /** fabric8's model keeps unknown fields aside; the API server refuses them. */
-  static void unknownFields(String path, Map<String, Object> extra, List<FieldError> errors) {
-    if (extra == null) {
-      return;
-    }
-    for (String name : extra.keySet()) {
-      errors.add(new FieldError(path + "." + Shown.text(name), "unknown field"));
     }
   }
 }

@@ -189,8 +189,7 @@ public final class ProfileFiles {
           + typeName(m.getTargetType())
           + ")";
     }
-    return (path.isEmpty() ? "" : path + ": ")
-        + Shown.text(e.getOriginalMessage().lines().findFirst().orElse(""));
+    return (path.isEmpty() ? "" : path + ": ") + Shown.message(e.getOriginalMessage());
   }
 
   private static String pointer(List<JsonMappingException.Reference> refs) {

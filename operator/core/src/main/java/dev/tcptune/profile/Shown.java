@@ -11,14 +11,26 @@ final class Shown {
 
   private Shown() {}
 
+  /** Longest message of another library (Jackson, SnakeYAML) shown, in characters. */
+  static final int MAX_MESSAGE = 200;
+
   /** The text, with control characters escaped and cut after {@link #MAX} characters. */
   static String text(String value) {
+    return text(value, MAX);
+  }
+
+  /** A message of another library: it may quote the input, so it is cut as a value is. */
+  static String message(String value) {
+    return text(value == null ? "" : value.lines().findFirst().orElse(""), MAX_MESSAGE);
+  }
+
+  private static String text(String value, int max) {
     if (value == null) {
       return "null";
     }
     StringBuilder out = new StringBuilder();
     int shown = 0;
-    for (int i = 0; i < value.length() && shown < MAX; i++, shown++) {
+    for (int i = 0; i < value.length() && shown < max; i++, shown++) {
       char c = value.charAt(i);
       switch (c) {
         case '\n' -> out.append("\\n");
@@ -27,7 +39,7 @@ final class Shown {
         default -> out.append(Character.isISOControl(c) ? String.format("\\u%04x", (int) c) : c);
       }
     }
-    if (value.length() > MAX) {
+    if (value.length() > max) {
       out.append("… (").append(value.length()).append(" characters)");
     }
     return out.toString();

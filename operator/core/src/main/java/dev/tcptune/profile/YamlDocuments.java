@@ -82,9 +82,9 @@ final class YamlDocuments {
           e);
     } catch (MarkedYAMLException e) {
       Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-      throw new YamlProblem(firstLine(e.getProblem()), mark, e);
+      throw new YamlProblem(Shown.message(e.getProblem()), mark, e);
     } catch (YAMLException | IllegalArgumentException e) {
-      throw new YamlProblem(firstLine(e.getMessage()), null, e);
+      throw new YamlProblem(Shown.message(e.getMessage()), null, e);
     } catch (StackOverflowError e) {
       throw new YamlProblem("nested too deeply", null, null);
     }
@@ -155,10 +155,6 @@ final class YamlDocuments {
     String key =
         problem != null && problem.startsWith(prefix) ? problem.substring(prefix.length()) : "";
     return "'" + Shown.text(key) + "'";
-  }
-
-  private static String firstLine(String message) {
-    return message == null ? "" : message.lines().findFirst().orElse("");
   }
 
   /**

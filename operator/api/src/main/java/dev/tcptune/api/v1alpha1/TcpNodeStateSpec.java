@@ -6,6 +6,8 @@ import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import lombok.Data;
 
 /**
@@ -26,6 +28,14 @@ public class TcpNodeStateSpec {
   @JsonPropertyDescription("Names of the profiles that select this node, highest priority first.")
   @Size(max = 64)
   private List<@Size(max = 253) String> profiles = new ArrayList<>();
+
+  @JsonPropertyDescription(
+      "The metadata.generation of each profile in profiles that this spec carries: during a staged"
+          + " rollout a node keeps an older generation until its turn comes.")
+  @Size(max = 64)
+  // Left out when empty: fabric8 writes an empty map as null, which the schema refuses.
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  private Map<String, Long> profileGenerations = new TreeMap<>();
 
   @JsonPropertyDescription("One entry per sysctl, with the profile it came from. Each key once.")
   @Size(max = MAX_SETTINGS)

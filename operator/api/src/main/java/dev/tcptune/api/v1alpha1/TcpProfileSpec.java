@@ -38,6 +38,10 @@ public class TcpProfileSpec {
   @Default("Enforce")
   private Mode mode;
 
+  @JsonPropertyDescription(
+      "How a change reaches the selected nodes: how many at a time, and whether a failure pauses it.")
+  private RolloutSettings rollout;
+
   @JsonPropertyDescription("Accept and SYN queue limits of listening sockets.")
   // An empty group sets nothing: `listenQueue: {}` would pass for a profile that does nothing.
   @Size(min = 1)

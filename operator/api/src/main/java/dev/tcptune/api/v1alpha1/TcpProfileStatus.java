@@ -39,6 +39,9 @@ public class TcpProfileStatus {
   @JsonPropertyDescription("Up to 10 nodes in trouble, worst first; the counts above are complete.")
   private List<NodeProblem> nodesInTrouble = new ArrayList<>();
 
+  @JsonPropertyDescription("Progress of the staged rollout of the current generation.")
+  private RolloutStatus rollout;
+
   @JsonPropertyDescription("What the settings imply, computed from the profile alone.")
   private DerivedTimings timings;
 }

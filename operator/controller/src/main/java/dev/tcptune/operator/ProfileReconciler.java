@@ -1,0 +1,207 @@
+package dev.tcptune.operator;
+
+import dev.tcptune.api.v1alpha1.TcpNodeState;
+import dev.tcptune.api.v1alpha1.TcpProfile;
+import dev.tcptune.api.v1alpha1.TcpProfileStatus;
+import dev.tcptune.fleet.AgentReport;
+import dev.tcptune.fleet.FleetPlan;
+import dev.tcptune.fleet.FleetPlanner;
+import dev.tcptune.fleet.ProfilePlan;
+import dev.tcptune.status.ConditionFactory;
+import dev.tcptune.status.ProfileConditions;
+import dev.tcptune.status.ProfileEvent;
+import dev.tcptune.status.ProfileEvents;
+import dev.tcptune.status.ProfileStatusBuilder;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Aggregates the node states into each TcpProfile's status and Events, and holds a deleted profile
+ * (finalizer) until every node it touched has restored its originals or the timeout passed.
+ */
+@ControllerConfiguration(name = ProfileReconciler.NAME, finalizerName = ProfileReconciler.FINALIZER)
+public final class ProfileReconciler implements Reconciler<TcpProfile>, Cleaner<TcpProfile> {
+
+  static final String NAME = "profile-status";
+  public static final String FINALIZER = "tcptune.dev/restore";
+  private static final Duration RECHECK = Duration.ofSeconds(10);
+  private static final Logger LOG = LoggerFactory.getLogger(ProfileReconciler.class);
+
+  private final Fleet fleet = new Fleet();
+  private final OperatorMetrics metrics;
+  private final Clock clock;
+  private final Duration restoreTimeout;
+  private final ProfileStatusBuilder statuses;
+  private InformerEventSource<Node, TcpProfile> nodes;
+  private InformerEventSource<TcpNodeState, TcpProfile> states;
+
+  ProfileReconciler(OperatorMetrics metrics, Clock clock, OperatorConfig config) {
+    this.metrics = metrics;
+    this.clock = clock;
+    this.restoreTimeout = config.restoreTimeout();
+    this.statuses = new ProfileStatusBuilder(new ConditionFactory(clock));
+  }
+
+  @Override
+  public List<EventSource<?, TcpProfile>> prepareEventSources(
+      EventSourceContext<TcpProfile> context) {
+    // Any node or node state can change any profile's counts, selection or conflicts.
+    nodes =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Node.class, TcpProfile.class)
+                .withName("nodes")
+                .withOnUpdateFilter(new NodeStateReconciler.LabelsChanged())
+                .withSecondaryToPrimaryMapper(n -> allProfiles(context))
+                .build(),
+            context);
+    states =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(TcpNodeState.class, TcpProfile.class)
+                .withName("node-states")
+                .withSecondaryToPrimaryMapper(s -> allProfiles(context))
+                .build(),
+            context);
+    return List.of(nodes, states);
+  }
+
+  private static Set<ResourceID> allProfiles(EventSourceContext<TcpProfile> context) {
+    return context
+        .getPrimaryCache()
+        .list()
+        .map(ResourceID::fromResource)
+        .collect(Collectors.toSet());
+  }
+
+  @Override
+  public UpdateControl<TcpProfile> reconcile(TcpProfile profile, Context<TcpProfile> context) {
+    try (var timer = metrics.reconcile(NAME, profile.getMetadata().getName())) {
+      Snapshot now = snapshot(context);
+      ProfilePlan plan = now.plan().profiles().get(profile.getMetadata().getName());
+      TcpProfileStatus status =
+          statuses.build(
+              plan,
+              now.plan().conflictsOf(plan.name()),
+              now.states(),
+              profile.getStatus(),
+              List.of(),
+              false);
+      recordMetrics(plan.name(), status, now);
+      if (status.equals(profile.getStatus())) {
+        return UpdateControl.noUpdate();
+      }
+      record(context, profile, ProfileEvents.between(profile.getStatus(), status));
+      metrics.statusWritten();
+      return UpdateControl.patchStatus(withStatus(profile, status));
+    }
+  }
+
+  @Override
+  public DeleteControl cleanup(TcpProfile profile, Context<TcpProfile> context) {
+    String name = profile.getMetadata().getName();
+    try (var timer = metrics.reconcile(NAME, name)) {
+      Snapshot now = snapshot(context);
+      ProfilePlan plan = now.plan().profiles().get(name);
+      List<String> holding = FleetPlanner.nodesHolding(plan, now.states());
+      if (holding.isEmpty()) {
+        record(
+            context,
+            profile,
+            List.of(
+                new ProfileEvent(
+                    false, "Restored", "every node it touched restored its originals")));
+        metrics.profileGone(name);
+        return DeleteControl.defaultDelete();
+      }
+      boolean timedOut =
+          Duration.between(
+                      Instant.parse(profile.getMetadata().getDeletionTimestamp()), clock.instant())
+                  .compareTo(restoreTimeout)
+              > 0;
+      TcpProfileStatus status =
+          statuses.build(plan, List.of(), now.states(), profile.getStatus(), holding, timedOut);
+      if (!status.equals(profile.getStatus())) {
+        record(context, profile, ProfileEvents.between(profile.getStatus(), status));
+        context.getClient().resource(withStatus(profile, status)).patchStatus();
+        metrics.statusWritten();
+      }
+      if (timedOut) {
+        LOG.atWarn()
+            .addKeyValue("profile", name)
+            .addKeyValue("nodes", holding)
+            .log("restore timed out; finalizer released");
+        metrics.profileGone(name);
+        return DeleteControl.defaultDelete();
+      }
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(RECHECK.toMillis());
+    }
+  }
+
+  private record Snapshot(FleetPlan plan, Map<String, TcpNodeState> states) {}
+
+  private Snapshot snapshot(Context<TcpProfile> context) {
+    Map<String, TcpNodeState> byName = Fleet.byName(states.list());
+    return new Snapshot(fleet.plan(nodes.list(), context.getPrimaryCache().list(), byName), byName);
+  }
+
+  private void recordMetrics(String profile, TcpProfileStatus status, Snapshot now) {
+    ConditionFactory.find(status.getConditions(), ProfileConditions.READY)
+        .ifPresent(c -> metrics.profileReady(profile, c.getReason()));
+    Map<String, String> nodes = new TreeMap<>();
+    now.states()
+        .forEach(
+            (node, state) -> {
+              AgentReport report = new AgentReport(state);
+              String worst = "Pending";
+              for (String p : state.getSpec().getProfiles()) {
+                var problem = report.problemFor(p);
+                if (problem.isPresent()) {
+                  worst = problem.get().getState();
+                  break;
+                }
+                if (report.doneFor(p)) {
+                  worst = "Applied";
+                }
+              }
+              nodes.put(node, worst);
+            });
+    metrics.nodes(nodes);
+  }
+
+  /** A fresh object with only what a status patch needs: the name and the status. */
+  private static TcpProfile withStatus(TcpProfile profile, TcpProfileStatus status) {
+    TcpProfile fresh = new TcpProfile();
+    fresh.setMetadata(new ObjectMetaBuilder().withName(profile.getMetadata().getName()).build());
+    fresh.setSpec(null);
+    fresh.setStatus(status);
+    return fresh;
+  }
+
+  private void record(Context<TcpProfile> context, TcpProfile profile, List<ProfileEvent> events) {
+    if (events.isEmpty()) {
+      return;
+    }
+    EventRecorder recorder = new EventRecorder(context.getClient(), new ConditionFactory(clock));
+    events.forEach(e -> recorder.record(profile, e));
+  }
+}

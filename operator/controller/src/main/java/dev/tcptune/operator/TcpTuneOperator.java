@@ -1,0 +1,101 @@
+package dev.tcptune.operator;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operator process: the reconcilers on one JOSDK {@link Operator}, leader-elected through a
+ * Lease so that of several replicas one reconciles, plus the probe and metrics endpoint.
+ */
+public final class TcpTuneOperator implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TcpTuneOperator.class);
+
+  private final Operator operator;
+  private final ProbeServer probes;
+
+  private TcpTuneOperator(Operator operator, ProbeServer probes) {
+    this.operator = operator;
+    this.probes = probes;
+  }
+
+  /** Starts reconciling (once this replica leads) and serving probes; returns at once. */
+  public static TcpTuneOperator start(KubernetesClient client, OperatorConfig config, Clock clock)
+      throws IOException {
+    return start(client, config, clock, true);
+  }
+
+  /**
+   * @param exitOnStopLeading a replica that loses the Lease exits (the pod restarts and rejoins as
+   *     a follower), so two replicas never reconcile at once; false only for replicas in one test
+   *     JVM
+   */
+  public static TcpTuneOperator start(
+      KubernetesClient client, OperatorConfig config, Clock clock, boolean exitOnStopLeading)
+      throws IOException {
+    LOG.atInfo()
+        .addKeyValue("namespace", config.namespace())
+        .addKeyValue("identity", config.identity())
+        .addKeyValue("leaderElection", config.leaderElection())
+        .addKeyValue("lease", config.leaseName())
+        .addKeyValue("probePort", config.probePort())
+        .addKeyValue("restoreTimeout", config.restoreTimeout())
+        .addKeyValue("agent", config.agent())
+        .log("starting operator");
+    OperatorMetrics metrics = new OperatorMetrics();
+    Operator operator =
+        new Operator(
+            o -> {
+              o.withKubernetesClient(client).withCloseClientOnStop(false);
+              if (config.leaderElection()) {
+                o.withLeaderElectionConfiguration(leaderElection(config, exitOnStopLeading));
+              }
+            });
+    operator.register(new NodeStateReconciler(metrics));
+    operator.register(new OrphanStateReconciler(metrics));
+    operator.register(new ProfileReconciler(metrics, clock, config));
+    operator.register(
+        new AgentDaemonSetReconciler(config.agent(), metrics),
+        o ->
+            o.settingNamespace(config.namespace())
+                .withGenericFilter(d -> config.deployment().equals(d.getMetadata().getName())));
+    operator.start();
+    ProbeServer probes =
+        new ProbeServer(
+            config.probePort(),
+            () -> operator.getRuntimeInfo().allEventSourcesAreHealthy(),
+            () -> operator.getRuntimeInfo().isStarted(),
+            metrics::scrape);
+    return new TcpTuneOperator(operator, probes);
+  }
+
+  private static LeaderElectionConfiguration leaderElection(
+      OperatorConfig config, boolean exitOnStopLeading) {
+    Duration lease = config.leaseDuration();
+    return new LeaderElectionConfiguration(
+        config.leaseName(),
+        config.namespace(),
+        lease,
+        lease.multipliedBy(2).dividedBy(3),
+        lease.dividedBy(5),
+        config.identity(),
+        null,
+        exitOnStopLeading);
+  }
+
+  public int probePort() {
+    return probes.port();
+  }
+
+  @Override
+  public void close() {
+    probes.close();
+    operator.stop();
+  }
+}

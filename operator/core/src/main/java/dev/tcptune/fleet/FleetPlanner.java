@@ -1,0 +1,159 @@
+package dev.tcptune.fleet;
+
+import dev.tcptune.api.v1alpha1.NodeProblem;
+import dev.tcptune.api.v1alpha1.TcpNodeState;
+import dev.tcptune.api.v1alpha1.TcpProfile;
+import dev.tcptune.merge.LabelSelectors;
+import dev.tcptune.merge.NodeMerge;
+import dev.tcptune.merge.ProfileContribution;
+import dev.tcptune.merge.ProfileMerger;
+import dev.tcptune.profile.FieldError;
+import dev.tcptune.profile.ProfileValidator;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Decides what every node gets, from the Nodes, the profiles and the node states as they are now:
+ * validation, selection, staged rollout and the per-node merge. Pure and deterministic, so two
+ * reconciles of the same world agree, and golden-file tests pin the behaviour.
+ */
+public final class FleetPlanner {
+
+  private final ProfileValidator validator;
+
+  public FleetPlanner(ProfileValidator validator) {
+    this.validator = validator;
+  }
+
+  public FleetPlan plan(
+      List<NodeInput> nodes, List<TcpProfile> profiles, Map<String, TcpNodeState> states) {
+    List<NodeInput> sortedNodes =
+        nodes.stream().sorted(Comparator.comparing(NodeInput::name)).toList();
+    Map<String, ProfilePlan> profilePlans = new TreeMap<>();
+    for (TcpProfile profile : profiles) {
+      ProfilePlan plan = planProfile(profile, sortedNodes, states);
+      profilePlans.put(plan.name(), plan);
+    }
+    Map<String, NodeMerge> merges = new TreeMap<>();
+    for (NodeInput node : sortedNodes) {
+      merges.put(node.name(), mergeNode(node.name(), profilePlans.values(), states));
+    }
+    return new FleetPlan(profilePlans, merges);
+  }
+
+  /**
+   * Nodes that still hold something of {@code profile}: their state lists it, or they are selected
+   * and their agent has not yet acted on the current spec.
+   */
+  public static List<String> nodesHolding(ProfilePlan plan, Map<String, TcpNodeState> states) {
+    List<String> holding = new ArrayList<>();
+    for (TcpNodeState state : new TreeMap<>(states).values()) {
+      String node = state.getMetadata().getName();
+      boolean listed =
+          state.getSpec() != null
+              && state.getSpec().getProfileGenerations().containsKey(plan.name());
+      boolean waiting = plan.selected().contains(node) && !new AgentReport(state).current();
+      if (listed || waiting) {
+        holding.add(node);
+      }
+    }
+    return holding;
+  }
+
+  private ProfilePlan planProfile(
+      TcpProfile profile, List<NodeInput> nodes, Map<String, TcpNodeState> states) {
+    List<FieldError> errors = new ArrayList<>(validator.validate(profile.getSpec()));
+    if (profile.getSpec() != null) {
+      MaxUnavailable.validate(profile.getSpec().getRollout()).ifPresent(errors::add);
+    }
+    if (!errors.isEmpty()) {
+      return new ProfilePlan(profile, List.copyOf(errors), List.of(), null);
+    }
+    List<String> selected =
+        nodes.stream()
+            .filter(n -> LabelSelectors.matches(profile.getSpec().getNodeSelector(), n.labels()))
+            .map(NodeInput::name)
+            .toList();
+    ProfilePlan draft = new ProfilePlan(profile, List.of(), selected, null);
+    if (draft.deleting()) {
+      return draft;
+    }
+    return new ProfilePlan(profile, List.of(), selected, rollout(profile, selected, states));
+  }
+
+  private static RolloutPlan rollout(
+      TcpProfile profile, List<String> selected, Map<String, TcpNodeState> states) {
+    String name = profile.getMetadata().getName();
+    Long observed = profile.getMetadata().getGeneration();
+    long generation = observed == null ? 0 : observed;
+    Set<String> admitted = new LinkedHashSet<>();
+    List<String> pending = new ArrayList<>();
+    int done = 0;
+    int failed = 0;
+    Optional<NodeProblem> firstFailure = Optional.empty();
+    for (String node : selected) {
+      TcpNodeState state = states.get(node);
+      boolean carries =
+          state != null
+              && state.getSpec() != null
+              && Long.valueOf(generation).equals(state.getSpec().getProfileGenerations().get(name));
+      if (!carries) {
+        pending.add(node);
+        continue;
+      }
+      admitted.add(node);
+      AgentReport report = new AgentReport(state);
+      Optional<NodeProblem> problem =
+          report.problemFor(name).filter(p -> p.getState().equals("Failed"));
+      if (problem.isPresent()) {
+        failed++;
+        firstFailure = firstFailure.or(() -> problem);
+      } else if (report.doneFor(name)) {
+        done++;
+      }
+    }
+    int carrying = admitted.size();
+    int changing = carrying - done - failed;
+    boolean paused =
+        firstFailure.isPresent() && MaxUnavailable.pauseOnFailure(profile.getSpec().getRollout());
+    int slots =
+        paused
+            ? 0
+            : MaxUnavailable.resolve(profile.getSpec().getRollout(), selected.size())
+                - changing
+                - failed;
+    pending.stream().limit(Math.max(0, slots)).forEach(admitted::add);
+    return new RolloutPlan(
+        generation,
+        Set.copyOf(admitted),
+        carrying,
+        done,
+        selected.size() - carrying,
+        paused,
+        paused ? firstFailure : Optional.empty());
+  }
+
+  private static NodeMerge mergeNode(
+      String node, Iterable<ProfilePlan> plans, Map<String, TcpNodeState> states) {
+    TcpNodeState existing = states.get(node);
+    List<ProfileContribution> contributions = new ArrayList<>();
+    for (ProfilePlan plan : plans) {
+      if (!plan.active() || !plan.selected().contains(node)) {
+        continue;
+      }
+      if (plan.rollout().admitted().contains(node)) {
+        contributions.add(ProfileContribution.current(plan.profile()));
+      } else if (existing != null) {
+        ProfileContribution.carried(plan.profile(), existing.getSpec())
+            .ifPresent(contributions::add);
+      }
+    }
+    return ProfileMerger.merge(node, contributions);
+  }
+}
