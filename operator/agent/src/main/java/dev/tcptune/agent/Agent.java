@@ -169,7 +169,9 @@ public final class Agent implements AutoCloseable {
             enqueueCheck();
           }
         });
-    informer.start();
+    // Events of the initial list can arrive before hasSynced() is true, and such a check returns
+    // at once: check again as soon as the informer has synced.
+    informer.start().thenRun(this::enqueueCheck);
     long interval = config.checkInterval().toMillis();
     loop.scheduleWithFixedDelay(this::tick, interval, interval, TimeUnit.MILLISECONDS);
   }
