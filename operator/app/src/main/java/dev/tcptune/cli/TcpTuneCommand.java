@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
     versionProvider = VersionProvider.class,
     description = "Declarative TCP tuning of Kubernetes nodes.",
     subcommands = {
+      AgentCommand.class,
       AuditCommand.class,
       ExplainCommand.class,
       OperatorCommand.class,

@@ -174,6 +174,40 @@ public final class ControlPlane implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops kube-apiserver and starts it again against the same etcd (the objects stay), as in an API
+   * server upgrade. Only for a control plane of its own: the new server listens on a new port, so
+   * {@link #adminClient()} and {@link #kubeConfigYaml()} lead nowhere afterwards.
+   *
+   * @return the kubeconfig of the restarted server
+   */
+  public String restartApiServer() {
+    // kube-api-test has no public restart; its process class has stop and start.
+    try {
+      Object process = field(server, "kubeApiServerProcess");
+      Process running = (Process) field(process, "apiServerProcess");
+      String[] args = running.info().arguments().orElseThrow();
+      int etcdPort = -1;
+      for (int i = 0; i < args.length - 1; i++) {
+        if (args[i].equals("--etcd-servers")) {
+          etcdPort = java.net.URI.create(args[i + 1]).getPort();
+        }
+      }
+      process.getClass().getMethod("stopApiServer").invoke(process);
+      process.getClass().getMethod("startApiServer", int.class).invoke(process, etcdPort);
+      process.getClass().getMethod("waitUntilReady").invoke(process);
+      return server.getKubeConfigYaml();
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("kube-api-test changed: cannot restart kube-apiserver", e);
+    }
+  }
+
+  private static Object field(Object owner, String name) throws ReflectiveOperationException {
+    java.lang.reflect.Field field = owner.getClass().getDeclaredField(name);
+    field.setAccessible(true);
+    return field.get(owner);
+  }
+
   /** The kubeconfig of the admin user, for tools other than the fabric8 client. */
   public String kubeConfigYaml() {
     return kubeConfigYaml;

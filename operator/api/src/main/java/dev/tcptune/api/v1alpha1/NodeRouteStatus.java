@@ -14,6 +14,13 @@ import lombok.NoArgsConstructor;
 @AllArgsConstructor
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class NodeRouteStatus {
+  @JsonPropertyDescription("The route rule of the spec, e.g. `127.0.0.1 rto_min 20ms`.")
+  private String rule;
+
+  @JsonPropertyDescription(
+      "The matched route as table/destination/device[/metric], absent when the rule matched none.")
+  private String route;
+
   @JsonPropertyDescription("The route's destination as `ip route` prints it.")
   private String destination;
 
@@ -33,7 +40,8 @@ public class NodeRouteStatus {
       "The rto_min before tcptune first changed the route, `unset` when it had none.")
   private String original;
 
-  @JsonPropertyDescription("InSync, Applied, Drifted, Failed, Unsupported or Restored.")
+  @JsonPropertyDescription(
+      "InSync, Applied, Drifted, Failed, Unsupported, Invalid, Restored or Conflict.")
   private SettingState state;
 
   @JsonPropertyDescription("Why, when the state is not InSync or Applied.")

@@ -26,7 +26,8 @@ public class NodeSettingStatus {
   @JsonPropertyDescription("What the node had before tcptune first wrote it.")
   private String original;
 
-  @JsonPropertyDescription("InSync, Applied, Drifted, Failed, Unsupported, Invalid or Restored.")
+  @JsonPropertyDescription(
+      "InSync, Applied, Drifted, Failed, Unsupported, Invalid, Restored or Conflict.")
   private SettingState state;
 
   @JsonPropertyDescription("Why, when the state is not InSync or Applied.")

@@ -17,5 +17,10 @@ public enum SettingState {
   @JsonProperty("Invalid")
   INVALID,
   @JsonProperty("Restored")
-  RESTORED
+  RESTORED,
+  /**
+   * Not restored: someone else changed the value after tcptune wrote it, and their value is kept.
+   */
+  @JsonProperty("Conflict")
+  CONFLICT
 }

@@ -32,6 +32,17 @@ public class TcpNodeStateStatus {
   @JsonPropertyDescription("Per route rule: the routes it matched and their rto_min.")
   private List<NodeRouteStatus> routes = new ArrayList<>();
 
+  @JsonPropertyDescription(
+      "The journal of originals: every value tcptune replaced on this node and has not put back yet,"
+          + " with the value it wrote. Recorded here before the first write, so that a restarted agent"
+          + " never takes an already tuned value for an original.")
+  private List<OriginalValue> originals = new ArrayList<>();
+
+  @JsonPropertyDescription(
+      "How many times a value changed behind tcptune's back was put back (Enforce), since the agent"
+          + " started.")
+  private Long driftCorrections;
+
   @JsonPropertyDescription("Socket statistics of the node's network namespace at the last check.")
   private SocketStatistics sockets;
 

@@ -36,5 +36,7 @@ public enum TunableKey {
   @JsonProperty("net.ipv4.tcp_orphan_retries")
   TCP_ORPHAN_RETRIES,
   @JsonProperty("net.ipv4.tcp_rto_min_us")
-  TCP_RTO_MIN_US
+  TCP_RTO_MIN_US,
+  @JsonProperty("net.ipv4.tcp_syn_linear_timeouts")
+  TCP_SYN_LINEAR_TIMEOUTS
 }

@@ -1,0 +1,223 @@
+package dev.tcptune.agent;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.tcptune.api.v1alpha1.TcpNodeState;
+import dev.tcptune.kernel.testing.TestNetns;
+import dev.tcptune.testing.ControlPlane;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One "node" for agent tests: a network namespace (from {@link TestNetns}), a path from inside it
+ * to the API server (a relay through a unix socket, see {@link Relay}), a kubeconfig that points
+ * there, and agent processes started as a user starts them: {@code ip netns exec NS java -jar
+ * tcptune.jar agent --netns NS}, with {@code NODE_NAME} and {@code KUBECONFIG} in the environment.
+ * {@link #close()} stops every process and deletes the node's TcpNodeState.
+ */
+final class AgentNode implements AutoCloseable {
+
+  /** Port of the relay inside the namespace (each namespace has its own ports). */
+  private static final int NETNS_API_PORT = 16443;
+
+  private final TestNetns netns;
+  private final Path dir;
+  private final Path socket;
+  private final Relay hostRelay;
+  private final Process netnsRelay;
+  private final Path kubeconfig;
+  private final List<Process> agents = new ArrayList<>();
+  private final String nodeName;
+  private KubernetesClient client;
+  private int started;
+  private boolean closed;
+
+  AgentNode(TestNetns netns, ControlPlane controlPlane, Path dir) throws Exception {
+    this.netns = netns;
+    this.dir = dir;
+    this.nodeName = "node-" + netns.name();
+    this.client = controlPlane.adminClient();
+    // Unix socket paths are limited to 107 bytes: keep it short, outside the temp dir.
+    this.socket = Path.of("/tmp", "tcpt-" + UUID.randomUUID().toString().substring(0, 8) + ".sock");
+    URI api = URI.create(controlPlane.adminClient().getMasterUrl().toString());
+    this.hostRelay = Relay.unixToTcp(socket, api.getPort());
+    this.netnsRelay =
+        new ProcessBuilder(
+                netns
+                    .namespace()
+                    .wrap(
+                        List.of(
+                            java(),
+                            "-XX:TieredStopAtLevel=1",
+                            "-XX:+UseSerialGC",
+                            "-cp",
+                            testClasses(),
+                            Relay.class.getName(),
+                            "tcp-to-unix",
+                            String.valueOf(NETNS_API_PORT),
+                            socket.toString())))
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("relay.log").toFile())
+            .start();
+    await("relay in " + netns.name())
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> Files.readString(dir.resolve("relay.log")).contains("ready"));
+    this.kubeconfig = dir.resolve("kubeconfig");
+    Files.writeString(
+        kubeconfig,
+        controlPlane
+            .kubeConfigYaml()
+            .replaceAll(
+                "server: *https://127\\.0\\.0\\.1:\\d+",
+                "server: https://127.0.0.1:" + NETNS_API_PORT),
+        StandardCharsets.UTF_8);
+  }
+
+  /**
+   * From now on the relay leads to an API server on {@code port} of this machine, and this node
+   * uses {@code client} (a restarted API server).
+   */
+  void retarget(int port, KubernetesClient client) {
+    hostRelay.retarget(port);
+    this.client = client;
+  }
+
+  /** The node name, and name of its TcpNodeState. */
+  String name() {
+    return nodeName;
+  }
+
+  /** The node's TcpNodeState as the API server has it now (null when absent). */
+  TcpNodeState state() {
+    return client().resources(TcpNodeState.class).withName(nodeName).get();
+  }
+
+  KubernetesClient client() {
+    return client;
+  }
+
+  /** The agent's state directory (journal copy on the node). */
+  Path stateDir() {
+    return dir.resolve("state");
+  }
+
+  /**
+   * Starts {@code tcptune agent} inside the namespace with {@code flags}, logging to a file of its
+   * own.
+   */
+  Process startAgent(String... flags) throws IOException {
+    List<String> argv =
+        new ArrayList<>(
+            List.of(
+                java(),
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-Xmx128m",
+                "-jar",
+                jar().toString(),
+                "agent",
+                "--netns",
+                netns.name(),
+                "--metrics-port",
+                "0",
+                "--state-dir",
+                stateDir().toString()));
+    argv.addAll(List.of(flags));
+    ProcessBuilder builder =
+        new ProcessBuilder(netns.namespace().wrap(argv))
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("agent-" + (++started) + ".log").toFile());
+    Map<String, String> env = builder.environment();
+    env.put("NODE_NAME", nodeName);
+    env.put("KUBECONFIG", kubeconfig.toString());
+    Process agent = builder.start();
+    agents.add(agent);
+    return agent;
+  }
+
+  /** Everything the agents logged, for failure messages. */
+  String logs() {
+    StringBuilder text = new StringBuilder();
+    for (int i = 1; i <= started; i++) {
+      try {
+        text.append("--- agent ").append(i).append(" ---\n");
+        text.append(Files.readString(dir.resolve("agent-" + i + ".log")));
+      } catch (IOException e) {
+        text.append(e).append('\n');
+      }
+    }
+    return text.toString();
+  }
+
+  /** A sysctl as the namespace has it. */
+  String sysctl(String key) {
+    return netns.exec("sysctl", "-n", key).stdout().strip().replaceAll("\\s+", " ");
+  }
+
+  /** Writes a sysctl inside the namespace, as another writer (an admin, a tuned) would. */
+  void sysctlWrite(String key, String value) {
+    netns.exec("sysctl", "-q", "-w", key + "=" + value);
+  }
+
+  TestNetns netns() {
+    return netns;
+  }
+
+  static void stop(Process process, boolean kill) throws InterruptedException {
+    if (kill) {
+      process.destroyForcibly();
+    } else {
+      process.destroy();
+    }
+    if (!process.waitFor(40, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      process.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      for (Process agent : agents) {
+        stop(agent, true);
+      }
+      stop(netnsRelay, true);
+      hostRelay.close();
+      Files.deleteIfExists(socket);
+    } finally {
+      client().resources(TcpNodeState.class).withName(nodeName).delete();
+      await("deletion of " + nodeName).atMost(Duration.ofSeconds(30)).until(() -> state() == null);
+    }
+  }
+
+  private static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  private static String testClasses() throws Exception {
+    return Path.of(Relay.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+        .toString();
+  }
+
+  static Path jar() {
+    Path jar = Path.of("target/tcptune.jar").toAbsolutePath();
+    if (!Files.exists(jar)) {
+      throw new AssertionError("the packaged jar is missing (run through mvn verify): " + jar);
+    }
+    return jar;
+  }
+}
