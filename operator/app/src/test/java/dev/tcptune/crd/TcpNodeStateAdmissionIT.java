@@ -70,6 +70,8 @@ class TcpNodeStateAdmissionIT {
             + " | spec.routes[0].device",
         "device dot-dot | routes: [{destination: default, device: '..', rtoMin: 20ms}]"
             + " | spec.routes[0].device",
+        "device with an address label | routes: [{destination: default, device: 'eth0:1', rtoMin:"
+            + " 20ms}] | spec.routes[0].device",
         "device with a space | routes: [{destination: default, device: 'eth0 mtu', rtoMin: 20ms}]"
             + " | spec.routes[0].device",
         "rtoMin with a shell | routes: [{destination: default, rtoMin: '20ms;id'}]"
@@ -108,7 +110,7 @@ class TcpNodeStateAdmissionIT {
             routes:
               - {destination: default, rtoMin: 50ms}
               - {destination: 10.0.0.0/8, device: eth0.100, rtoMin: 1s}
-              - {destination: 'fd00::/8', device: bond0:1, rtoMin: 20ms}
+              - {destination: 'fd00::/8', device: bond0.1, rtoMin: 20ms}
               - {destination: 127.0.0.1, device: lo, rtoMin: 5ms, mode: Audit}
             """);
     try {

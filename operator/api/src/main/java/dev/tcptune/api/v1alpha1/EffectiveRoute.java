@@ -2,6 +2,7 @@ package dev.tcptune.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.tcptune.api.TcpTuneApi;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
@@ -31,7 +32,7 @@ public class EffectiveRoute {
   @JsonPropertyDescription(
       "Only routes through this network device (an interface name of 1..15 characters), when set.")
   @Size(max = 15)
-  @Pattern("^[A-Za-z0-9_][A-Za-z0-9_.:@-]{0,14}$")
+  @Pattern(TcpTuneApi.DEVICE_PATTERN)
   private String device;
 
   @JsonPropertyDescription(

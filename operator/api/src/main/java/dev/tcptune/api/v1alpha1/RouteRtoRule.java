@@ -2,6 +2,7 @@ package dev.tcptune.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.tcptune.api.TcpTuneApi;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
@@ -43,11 +44,8 @@ public class RouteRtoRule {
   @JsonPropertyDescription(
       "Only routes through this network device (e.g. eth0). Absent: every matching route. An interface"
           + " name: 1..15 characters [a-zA-Z0-9_.@-] starting with a letter or digit.")
-  // The kernel's own limit (IFNAMSIZ 16 with the NUL) and what `ip` cannot misread: no leading '-'
-  // (an option), no '/', '.' or '..' (paths), no whitespace, no ':' (an address label, never a
-  // device).
   @Size(max = 15)
-  @Pattern("^[a-zA-Z0-9][a-zA-Z0-9_.@-]{0,14}$")
+  @Pattern(TcpTuneApi.DEVICE_PATTERN)
   private String device;
 
   @JsonPropertyDescription("The RTO floor for these routes, in ms or s, e.g. 50ms. 1ms..1s.")
