@@ -54,6 +54,9 @@ class EndToEndIT {
   private static final String KEEPALIVE_TIME = "net.ipv4.tcp_keepalive_time";
   private static final List<String> KEYS = List.of(SOMAXCONN, KEEPALIVE_TIME);
 
+  /** What the Enforce profiles set; both differ from a fresh namespace's defaults. */
+  private static final Map<String, String> TUNED = Map.of(SOMAXCONN, "8192", KEEPALIVE_TIME, "60");
+
   /** Check interval of the agents; drift must be corrected within it. */
   private static final Duration CHECK = Duration.ofSeconds(1);
 
@@ -188,9 +191,7 @@ class EndToEndIT {
 
     awaitApplied("e2e-apply", web1, web2);
     for (AgentNode node : List.of(web1, web2)) {
-      assertThat(values(node))
-          .as(node.name())
-          .isEqualTo(Map.of(SOMAXCONN, "8192", KEEPALIVE_TIME, "60"));
+      assertThat(values(node)).as(node.name()).isEqualTo(TUNED);
     }
     assertThat(batch.state()).as("no TcpNodeState for the unselected node").isNull();
     assertThat(values(batch)).as("unselected node untouched").isEqualTo(before.get(batch));
@@ -233,6 +234,8 @@ class EndToEndIT {
     profile(
         "e2e-delete", "Enforce", "listenQueue: {somaxconn: 8192}", "keepalive: {timeSeconds: 60}");
     awaitApplied("e2e-delete", web1, web2);
+    assertThat(values(web1)).isEqualTo(TUNED);
+    assertThat(values(web2)).isEqualTo(TUNED);
 
     client.resources(TcpProfile.class).withName("e2e-delete").delete();
 
@@ -251,6 +254,8 @@ class EndToEndIT {
     profile(
         "e2e-relabel", "Enforce", "listenQueue: {somaxconn: 8192}", "keepalive: {timeSeconds: 60}");
     awaitApplied("e2e-relabel", web1, web2);
+    assertThat(values(web1)).isEqualTo(TUNED);
+    assertThat(values(web2)).isEqualTo(TUNED);
 
     client
         .nodes()
@@ -269,7 +274,7 @@ class EndToEndIT {
           assertThat(get("e2e-relabel").getStatus().getMatchedNodes()).isEqualTo(1);
           assertThat(get("e2e-relabel").getStatus().getAppliedNodes()).isEqualTo(1);
         });
-    assertThat(values(web1)).isEqualTo(Map.of(SOMAXCONN, "8192", KEEPALIVE_TIME, "60"));
+    assertThat(values(web1)).as("still selected").isEqualTo(TUNED);
   }
 
   // --- helpers -------------------------------------------------------------------------------
