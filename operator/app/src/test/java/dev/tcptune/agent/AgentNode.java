@@ -102,7 +102,7 @@ public final class AgentNode implements AutoCloseable {
     return client().resources(TcpNodeState.class).withName(nodeName).get();
   }
 
-  public KubernetesClient client() {
+  KubernetesClient client() {
     return client;
   }
 
