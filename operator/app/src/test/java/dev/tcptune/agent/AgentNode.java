@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * tcptune.jar agent --netns NS}, with {@code NODE_NAME} and {@code KUBECONFIG} in the environment.
  * {@link #close()} stops every process and deletes the node's TcpNodeState.
  */
-final class AgentNode implements AutoCloseable {
+public final class AgentNode implements AutoCloseable {
 
   /** Port of the relay inside the namespace (each namespace has its own ports). */
   private static final int NETNS_API_PORT = 16443;
@@ -42,7 +42,7 @@ final class AgentNode implements AutoCloseable {
   private int started;
   private boolean closed;
 
-  AgentNode(TestNetns netns, ControlPlane controlPlane, Path dir) throws Exception {
+  public AgentNode(TestNetns netns, ControlPlane controlPlane, Path dir) throws Exception {
     this.netns = netns;
     this.dir = dir;
     this.nodeName = "node-" + netns.name();
@@ -93,12 +93,12 @@ final class AgentNode implements AutoCloseable {
   }
 
   /** The node name, and name of its TcpNodeState. */
-  String name() {
+  public String name() {
     return nodeName;
   }
 
   /** The node's TcpNodeState as the API server has it now (null when absent). */
-  TcpNodeState state() {
+  public TcpNodeState state() {
     return client().resources(TcpNodeState.class).withName(nodeName).get();
   }
 
@@ -115,7 +115,7 @@ final class AgentNode implements AutoCloseable {
    * Starts {@code tcptune agent} inside the namespace with {@code flags}, logging to a file of its
    * own.
    */
-  Process startAgent(String... flags) throws IOException {
+  public Process startAgent(String... flags) throws IOException {
     List<String> argv =
         new ArrayList<>(
             List.of(
@@ -146,7 +146,7 @@ final class AgentNode implements AutoCloseable {
   }
 
   /** Everything the agents logged, for failure messages. */
-  String logs() {
+  public String logs() {
     StringBuilder text = new StringBuilder();
     for (int i = 1; i <= started; i++) {
       try {
@@ -160,12 +160,12 @@ final class AgentNode implements AutoCloseable {
   }
 
   /** A sysctl as the namespace has it. */
-  String sysctl(String key) {
+  public String sysctl(String key) {
     return netns.exec("sysctl", "-n", key).stdout().strip().replaceAll("\\s+", " ");
   }
 
   /** Writes a sysctl inside the namespace, as another writer (an admin, a tuned) would. */
-  void sysctlWrite(String key, String value) {
+  public void sysctlWrite(String key, String value) {
     netns.exec("sysctl", "-q", "-w", key + "=" + value);
   }
 
