@@ -165,6 +165,7 @@ final class YamlDocuments {
     GoYamlConstructor(LoaderOptions options) {
       super(options);
       yamlConstructors.put(Tag.TIMESTAMP, new ConstructYamlStr());
+      yamlConstructors.put(Tag.INT, new ConstructGoInt());
       ConstructYamlBool yaml11 = new ConstructYamlBool();
       yamlConstructors.put(
           Tag.BOOL,
@@ -182,12 +183,61 @@ final class YamlDocuments {
     }
   }
 
-  /** YAML 1.1 as go-yaml v2 resolves it, which also reads y, Y, n and N as booleans. */
+  /**
+   * Plain scalars resolved as go-yaml v2 resolves them: an integer is what Go's {@code
+   * strconv.ParseInt(s, 0, 64)} takes (so {@code 0o17}, {@code 0x1F}, {@code 010} and {@code 1_000}
+   * are integers), else a number of the form {@code [-+]?(\.d+|d+(\.d*)?)([eE][-+]?d+)?} is a float
+   * (so {@code 08} is 8.0); sexagesimal {@code 1:30}, which SnakeYAML would read as 90, stays text.
+   * y, Y, n and N are booleans too.
+   */
   private static final class GoYamlResolver extends Resolver {
+    private static final Pattern GO_INT =
+        Pattern.compile(
+            "^[-+]?(?:0|[1-9](?:_?[0-9])*|0_?[0-7](?:_?[0-7])*|0[oO]_?[0-7](?:_?[0-7])*"
+                + "|0[xX]_?[0-9a-fA-F](?:_?[0-9a-fA-F])*|0[bB]_?[01](?:_?[01])*)$");
+    private static final Pattern GO_FLOAT =
+        Pattern.compile(
+            "^(?:[-+]?(?:\\.[0-9]+|[0-9]+(?:\\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+                + "|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$");
+
     @Override
     protected void addImplicitResolvers() {
       addImplicitResolver(Tag.BOOL, Pattern.compile("^(?:y|Y|n|N)$"), "yYnN");
-      super.addImplicitResolvers();
+      addImplicitResolver(Tag.BOOL, BOOL, "yYnNtTfFoO");
+      addImplicitResolver(Tag.INT, GO_INT, "-+0123456789");
+      addImplicitResolver(Tag.FLOAT, GO_FLOAT, "-+0123456789.");
+      addImplicitResolver(Tag.MERGE, MERGE, "<");
+      addImplicitResolver(Tag.NULL, NULL, "~nN\0");
+      addImplicitResolver(Tag.NULL, EMPTY, null);
+      addImplicitResolver(Tag.TIMESTAMP, TIMESTAMP, "0123456789");
+    }
+  }
+
+  /** An integer in Go's literal syntax (what {@link GoYamlResolver} tagged as one). */
+  private static final class ConstructGoInt extends AbstractConstruct {
+    @Override
+    public Object construct(Node node) {
+      String text = ((ScalarNode) node).getValue().replace("_", "");
+      boolean negative = text.startsWith("-");
+      String digits = text.startsWith("-") || text.startsWith("+") ? text.substring(1) : text;
+      int radix = 10;
+      String lower = digits.toLowerCase(java.util.Locale.ROOT);
+      if (lower.startsWith("0x")) {
+        radix = 16;
+        digits = digits.substring(2);
+      } else if (lower.startsWith("0o")) {
+        radix = 8;
+        digits = digits.substring(2);
+      } else if (lower.startsWith("0b")) {
+        radix = 2;
+        digits = digits.substring(2);
+      } else if (digits.length() > 1 && digits.startsWith("0")) {
+        radix = 8;
+        digits = digits.substring(1);
+      }
+      BigInteger value = new BigInteger(digits, radix);
+      value = negative ? value.negate() : value;
+      return value.bitLength() < 64 ? (Object) value.longValue() : value;
     }
   }
 }

@@ -46,6 +46,26 @@ class YamlDocumentsTest {
   }
 
   @Test
+  void integersAsGoReadsThemAndNoSexagesimal() throws Exception {
+    JsonNode doc =
+        YamlDocuments.read(
+                "a: 0o17\nb: 010\nc: 0x1F\nd: 1_000\ne: 0b101\nf: 08\ng: 1:30\nh: -0o17\ni: +12\n")
+            .get(0);
+
+    assertThat(doc.get("a").asLong()).isEqualTo(15);
+    assertThat(doc.get("b").asLong()).isEqualTo(8);
+    assertThat(doc.get("c").asLong()).isEqualTo(31);
+    assertThat(doc.get("d").asLong()).isEqualTo(1000);
+    assertThat(doc.get("e").asLong()).isEqualTo(5);
+    // Go cannot read 08 as an integer, so go-yaml reads it as the float 8.
+    assertThat(doc.get("f").isIntegralNumber()).isTrue();
+    assertThat(doc.get("f").asLong()).isEqualTo(8);
+    assertThat(doc.get("g").isTextual()).isTrue();
+    assertThat(doc.get("h").asLong()).isEqualTo(-15);
+    assertThat(doc.get("i").asLong()).isEqualTo(12);
+  }
+
+  @Test
   void yaml11BooleansAsGoYamlReadsThem() throws Exception {
     JsonNode doc = YamlDocuments.read("a: on\nb: y\nc: 'on'\nd: no\ne: 2024-01-01\n").get(0);
 
