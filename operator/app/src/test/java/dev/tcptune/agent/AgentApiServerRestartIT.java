@@ -9,6 +9,7 @@ import dev.tcptune.api.v1alpha1.TcpNodeState;
 import dev.tcptune.api.v1alpha1.TcpNodeStateSpec;
 import dev.tcptune.kernel.testing.TestNetns;
 import dev.tcptune.testing.ControlPlane;
+import dev.tcptune.testing.OnConflict;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -51,14 +52,16 @@ class AgentApiServerRestartIT {
       try (KubernetesClient client =
           new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig)).build()) {
         node.retarget(client.getMasterUrl().getPort(), client);
-        client
-            .resources(TcpNodeState.class)
-            .withName(node.name())
-            .edit(
-                s -> {
-                  s.getSpec().getSettings().get(0).setValue("16384");
-                  return s;
-                });
+        OnConflict.retry(
+            () ->
+                client
+                    .resources(TcpNodeState.class)
+                    .withName(node.name())
+                    .edit(
+                        s -> {
+                          s.getSpec().getSettings().get(0).setValue("16384");
+                          return s;
+                        }));
 
         await("status after the restart")
             .atMost(Duration.ofSeconds(120))

@@ -14,6 +14,7 @@ import dev.tcptune.api.v1alpha1.TcpNodeState;
 import dev.tcptune.api.v1alpha1.TcpNodeStateSpec;
 import dev.tcptune.kernel.testing.TestNetns;
 import dev.tcptune.testing.ControlPlane;
+import dev.tcptune.testing.OnConflict;
 import dev.tcptune.testing.RealApiServer;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -494,14 +495,16 @@ class AgentIT {
   }
 
   private void editSpec(Consumer<TcpNodeStateSpec> change) {
-    node.client()
-        .resources(TcpNodeState.class)
-        .withName(node.name())
-        .edit(
-            s -> {
-              change.accept(s.getSpec());
-              return s;
-            });
+    OnConflict.retry(
+        () ->
+            node.client()
+                .resources(TcpNodeState.class)
+                .withName(node.name())
+                .edit(
+                    s -> {
+                      change.accept(s.getSpec());
+                      return s;
+                    }));
   }
 
   private static EffectiveSetting setting(String key, String value, Mode mode) {

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,6 +18,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -38,6 +41,9 @@ class OperatorReplicasIT {
 
   private final KubernetesClient client;
   private final SimulatedAgent agent;
+
+  /** One client per replica, as each operator pod has its own; closed after each test. */
+  private final List<KubernetesClient> replicaClients = new ArrayList<>();
 
   OperatorReplicasIT(KubernetesClient client) {
     this.client = client;
@@ -73,6 +79,8 @@ class OperatorReplicasIT {
     client.resources(TcpNodeState.class).delete();
     client.nodes().withLabel("it.tcptune.dev/test").delete();
     client.leases().inNamespace(NAMESPACE).withName(LEASE).delete();
+    replicaClients.forEach(KubernetesClient::close);
+    replicaClients.clear();
   }
 
   TcpTuneOperator start(String identity) throws Exception {
@@ -84,7 +92,10 @@ class OperatorReplicasIT {
                 "TCPTUNE_LEASE_NAME", LEASE,
                 "TCPTUNE_LEASE_DURATION", "PT4S",
                 "TCPTUNE_PROBE_PORT", "0"));
-    return TcpTuneOperator.start(client, config, Clock.systemUTC(), false);
+    KubernetesClient own =
+        new KubernetesClientBuilder().withConfig(client.getConfiguration()).build();
+    replicaClients.add(own);
+    return TcpTuneOperator.start(own, config, Clock.systemUTC(), false);
   }
 
   void node(String name, String pool) {
