@@ -22,9 +22,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,25 +65,17 @@ public final class NodeStateReconciler implements Reconciler<Node> {
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(TcpProfile.class, Node.class)
                 .withName("profiles")
-                .withSecondaryToPrimaryMapper(p -> allNodes(context))
+                .withSecondaryToPrimaryMapper(p -> EveryPrimary.of(context))
                 .build(),
             context);
     states =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(TcpNodeState.class, Node.class)
                 .withName("node-states")
-                .withSecondaryToPrimaryMapper(s -> allNodes(context))
+                .withSecondaryToPrimaryMapper(s -> EveryPrimary.of(context))
                 .build(),
             context);
     return List.of(profiles, states);
-  }
-
-  private static Set<ResourceID> allNodes(EventSourceContext<Node> context) {
-    return context
-        .getPrimaryCache()
-        .list()
-        .map(ResourceID::fromResource)
-        .collect(Collectors.toSet());
   }
 
   @Override

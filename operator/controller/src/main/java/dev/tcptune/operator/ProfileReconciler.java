@@ -22,7 +22,6 @@ import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
@@ -30,9 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,25 +69,17 @@ public final class ProfileReconciler implements Reconciler<TcpProfile>, Cleaner<
             InformerEventSourceConfiguration.from(Node.class, TcpProfile.class)
                 .withName("nodes")
                 .withOnUpdateFilter(new NodeStateReconciler.LabelsChanged())
-                .withSecondaryToPrimaryMapper(n -> allProfiles(context))
+                .withSecondaryToPrimaryMapper(n -> EveryPrimary.of(context))
                 .build(),
             context);
     states =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(TcpNodeState.class, TcpProfile.class)
                 .withName("node-states")
-                .withSecondaryToPrimaryMapper(s -> allProfiles(context))
+                .withSecondaryToPrimaryMapper(s -> EveryPrimary.of(context))
                 .build(),
             context);
     return List.of(nodes, states);
-  }
-
-  private static Set<ResourceID> allProfiles(EventSourceContext<TcpProfile> context) {
-    return context
-        .getPrimaryCache()
-        .list()
-        .map(ResourceID::fromResource)
-        .collect(Collectors.toSet());
   }
 
   @Override
