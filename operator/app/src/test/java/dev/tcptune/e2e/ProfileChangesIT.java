@@ -291,6 +291,55 @@ class ProfileChangesIT {
     // restoreEveryNode() checks that deleting the profile gives back the exact original routes.
   }
 
+  @Test
+  void aNarrowerRouteRuleWithPrecedenceSetsTheRouteAndABroaderOneCoversItOtherwise() {
+    String broad = "rto: {routes: [{destination: " + ROUTE_DST + ", rtoMin: 30ms}]}";
+    String narrow =
+        "rto: {routes: [{destination: "
+            + ROUTE_DST
+            + ", device: "
+            + ROUTE_DEV
+            + ", rtoMin: 20ms}]}";
+    cluster.profile("rto-broad", WEB_SELECTOR, "priority: 100", broad);
+    cluster.profile("rto-narrow", WEB_SELECTOR, "priority: 200", narrow);
+
+    // Both rules reach the nodes; the one for the device (and the higher priority) sets the route.
+    cluster.awaitApplied("rto-broad", web1, web2);
+    cluster.awaitApplied("rto-narrow", web1, web2);
+    for (AgentNode node : List.of(web1, web2)) {
+      assertThat(routes(node)).as(node.name()).isEqualTo(tuned(routesBefore.get(node.name()), 20));
+      assertThat(node.state().getSpec().getRoutes()).hasSize(2);
+    }
+    assertThat(web1.state().getStatus().getRoutes())
+        .filteredOn(r -> r.getDevice() == null)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.getState()).isEqualTo(SettingState.IN_SYNC);
+              assertThat(r.getMessage()).contains("set by a more specific rule");
+            });
+
+    // rto-broad gets precedence: its rule covers the route through the device, rto-narrow's goes.
+    cluster.profile("rto-narrow", WEB_SELECTOR, "priority: 50", narrow);
+    cluster.awaitApplied("rto-narrow", web1, web2);
+    cluster.awaitAsserted(
+        WAIT,
+        () -> {
+          for (AgentNode node : List.of(web1, web2)) {
+            assertThat(routes(node))
+                .as(node.name())
+                .isEqualTo(tuned(routesBefore.get(node.name()), 30));
+            assertThat(node.state().getSpec().getRoutes())
+                .singleElement()
+                .satisfies(r -> assertThat(r.getProfile()).isEqualTo("rto-broad"));
+          }
+        });
+    for (String profile : List.of("rto-broad", "rto-narrow")) {
+      assertThat(cluster.condition(profile, "Ready").getStatus()).as(profile).isEqualTo("True");
+      assertThat(cluster.condition(profile, "Conflict").getStatus()).as(profile).isEqualTo("False");
+    }
+  }
+
   // --- helpers -------------------------------------------------------------------------------
 
   /**
@@ -311,12 +360,17 @@ class ProfileChangesIT {
 
   /** {@code table} with rto_min 20 ms on the tuned route, and nothing else changed. */
   private static String tuned(String table) {
+    return tuned(table, 20);
+  }
+
+  /** {@code table} with {@code rtoMin} ms on the tuned route, and nothing else changed. */
+  private static String tuned(String table, int rtoMin) {
     String prefix = "unicast " + ROUTE_DST + " ";
     assertThat(table.lines().filter(l -> l.startsWith(prefix))).hasSize(1);
     // ip prints each route with a trailing space, metrics last.
     return table
         .lines()
-        .map(l -> l.startsWith(prefix) ? l + "rto_min lock 20ms " : l)
+        .map(l -> l.startsWith(prefix) ? l + "rto_min lock " + rtoMin + "ms " : l)
         .collect(Collectors.joining("\n", "", "\n"));
   }
 
