@@ -117,6 +117,12 @@ final class E2eCluster implements AutoCloseable {
         new AgentNode(netns, controlPlane, Files.createDirectories(dir.resolve(netns.name())));
     nodes.add(node);
     before.put(node.name(), values(node));
+    register(node, pool);
+    return node;
+  }
+
+  /** Creates the node's Node object in {@code pool}, as a kubelet registering its node does. */
+  void register(AgentNode node, String pool) {
     client
         .nodes()
         .resource(
@@ -127,7 +133,6 @@ final class E2eCluster implements AutoCloseable {
                 .endMetadata()
                 .build())
         .create();
-    return node;
   }
 
   /** Starts the node's agent, checking every {@link #CHECK}. */

@@ -26,9 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * End to end, nodes coming and going under a profile that already exists: a node that joins is
- * tuned and counted, a deleted Node loses its TcpNodeState and is no longer counted. One node
- * ({@code base}, pool {@code web}) and the operator serve both tests; each test adds a node of its
- * own. Root only.
+ * tuned and counted, a deleted Node loses its TcpNodeState and is no longer counted (and is tuned
+ * again when it comes back). One node ({@code base}, pool {@code web}) and the operator serve both
+ * tests; each test adds a node of its own. Root only.
  */
 @Tag("kernel")
 @RealApiServer
@@ -110,7 +110,7 @@ class FleetChangesIT {
   }
 
   @Test
-  void aDeletedNodeLosesItsStateAndIsNoLongerCounted() throws Exception {
+  void aDeletedNodeLosesItsStateAndIsTunedAgainWhenItComesBack() throws Exception {
     extra = cluster.addNode(extraNetns, dir, "web");
     Process agent = E2eCluster.startAgent(extra);
     profile();
@@ -134,6 +134,11 @@ class FleetChangesIT {
     assertThat(agent.isAlive()).as("the agent keeps waiting for its node's state").isTrue();
     assertThat(extra.state()).as("the agent does not recreate the state").isNull();
     assertThat(E2eCluster.values(base)).isEqualTo(cluster.beforeWith(base, TUNED));
+
+    // The kubelet registers the node again: the same agent tunes it again.
+    cluster.register(extra, "web");
+    cluster.awaitApplied(PROFILE, base, extra);
+    assertThat(E2eCluster.values(extra)).isEqualTo(cluster.beforeWith(extra, TUNED));
   }
 
   private void profile() {
