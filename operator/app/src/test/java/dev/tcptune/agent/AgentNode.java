@@ -3,6 +3,7 @@ package dev.tcptune.agent;
 import static org.awaitility.Awaitility.await;
 
 import dev.tcptune.api.v1alpha1.TcpNodeState;
+import dev.tcptune.kernel.testing.HiddenSysctlDirectory;
 import dev.tcptune.kernel.testing.TestNetns;
 import dev.tcptune.testing.ControlPlane;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -39,6 +40,7 @@ public final class AgentNode implements AutoCloseable {
   private final List<Process> agents = new ArrayList<>();
   private final String nodeName;
   private KubernetesClient client;
+  private HiddenSysctlDirectory hidden;
   private int started;
   private boolean closed;
 
@@ -112,6 +114,17 @@ public final class AgentNode implements AutoCloseable {
   }
 
   /**
+   * From now on agents start on a kernel that lacks {@code /proc/sys/<relativeDir>} (for example
+   * {@code net/core}); the namespace itself, and anything else reading it, is unaffected.
+   */
+  public void hideSysctlDirectory(String relativeDir) throws IOException {
+    if (hidden != null) {
+      throw new IllegalStateException("already hidden");
+    }
+    hidden = HiddenSysctlDirectory.hide(netns, relativeDir);
+  }
+
+  /**
    * Starts {@code tcptune agent} inside the namespace with {@code flags}, logging to a file of its
    * own.
    */
@@ -134,7 +147,7 @@ public final class AgentNode implements AutoCloseable {
                 stateDir().toString()));
     argv.addAll(List.of(flags));
     ProcessBuilder builder =
-        new ProcessBuilder(netns.namespace().wrap(argv))
+        new ProcessBuilder(hidden != null ? hidden.wrap(argv) : netns.namespace().wrap(argv))
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("agent-" + (++started) + ".log").toFile());
     Map<String, String> env = builder.environment();
@@ -196,6 +209,9 @@ public final class AgentNode implements AutoCloseable {
         stop(agent, true);
       }
       stop(netnsRelay, true);
+      if (hidden != null) {
+        hidden.close();
+      }
       hostRelay.close();
       Files.deleteIfExists(socket);
     } finally {
