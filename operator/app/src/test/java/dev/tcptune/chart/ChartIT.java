@@ -13,6 +13,7 @@ import dev.tcptune.api.v1alpha1.TcpProfile;
 import dev.tcptune.operator.OperatorConfig;
 import dev.tcptune.operator.TcpTuneOperator;
 import dev.tcptune.testing.ControlPlane;
+import dev.tcptune.testing.OnConflict;
 import dev.tcptune.testing.RealApiServer;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -96,6 +97,43 @@ class ChartIT {
         .withNamespace(NAMESPACE)
         .withKubeConfigContents(controlPlane.kubeConfigYaml())
         .call();
+  }
+
+  @Test
+  void renderedManifestsApplyServerSideAndASecondApplyChangesNothing() {
+    String yaml = new Helm(CHART).template().withName("tcptune").withNamespace(NAMESPACE).call();
+    List<HasMetadata> rendered = admin.resourceList(yaml).items();
+    assertThat(rendered)
+        .extracting(HasMetadata::getKind)
+        .contains(
+            "ServiceAccount",
+            "ClusterRole",
+            "ClusterRoleBinding",
+            "Role",
+            "RoleBinding",
+            "Deployment",
+            "ValidatingAdmissionPolicy",
+            "ValidatingAdmissionPolicyBinding");
+    Map<String, String> first = applyAll(rendered);
+    Map<String, String> second = applyAll(rendered);
+    assertThat(second).as("resourceVersions after the second apply").isEqualTo(first);
+  }
+
+  /** Server-side apply, as a GitOps tool does; resourceVersion by kind/namespace/name. */
+  private Map<String, String> applyAll(List<HasMetadata> objects) {
+    Map<String, String> versions = new java.util.TreeMap<>();
+    for (HasMetadata object : objects) {
+      HasMetadata applied =
+          admin.resource(object).fieldManager("tcptune-gitops").forceConflicts().serverSideApply();
+      versions.put(
+          object.getKind()
+              + "/"
+              + object.getMetadata().getNamespace()
+              + "/"
+              + object.getMetadata().getName(),
+          applied.getMetadata().getResourceVersion());
+    }
+    return versions;
   }
 
   @Test
@@ -233,29 +271,49 @@ class ChartIT {
   }
 
   @Test
-  void agentMayReadStatesAndWriteStatusButNothingElse() {
-    try (KubernetesClient agent = as(AGENT, "chart-node-a")) {
+  void anAgentsRealTokenMayWriteItsOwnNodesStatusAndNothingElse() {
+    try (KubernetesClient agent = withToken(agentToken("chart-node-a"))) {
       assertThat(agent.resources(TcpNodeState.class).withName("chart-node-a").get()).isNotNull();
       patchStatus(agent, "chart-node-a");
-      assertForbidden(() -> agent.secrets().inNamespace(NAMESPACE).list());
-      assertForbidden(() -> agent.resources(TcpProfile.class).resource(profile("x")).create());
-      assertForbidden(
-          () ->
-              agent
-                  .resources(TcpNodeState.class)
-                  .withName("chart-node-a")
-                  .edit(
-                      s -> {
-                        s.getSpec().setProfiles(List.of("forged"));
-                        return s;
-                      }));
-      assertForbidden(() -> agent.nodes().list());
+
+      List<Runnable> denied =
+          List.of(
+              () -> agent.secrets().inNamespace(NAMESPACE).list(),
+              () -> agent.secrets().inNamespace("kube-system").list(),
+              () -> agent.configMaps().inNamespace(NAMESPACE).list(),
+              () -> agent.pods().inNamespace(NAMESPACE).list(),
+              () -> agent.nodes().list(),
+              () -> agent.nodes().withName("chart-node-a").edit(n -> n),
+              () -> agent.namespaces().list(),
+              () -> agent.serviceAccounts().inNamespace(NAMESPACE).list(),
+              () -> agent.apps().daemonSets().inNamespace(NAMESPACE).list(),
+              () -> agent.apps().deployments().inNamespace(NAMESPACE).list(),
+              () -> agent.leases().inNamespace(NAMESPACE).list(),
+              () -> agent.rbac().clusterRoles().list(),
+              () -> agent.resources(TcpProfile.class).list(),
+              () -> agent.resources(TcpProfile.class).resource(profile("forged")).create(),
+              () -> agent.resources(TcpNodeState.class).withName("chart-node-a").delete(),
+              () ->
+                  agent
+                      .resources(TcpNodeState.class)
+                      .withName("chart-node-a")
+                      .edit(
+                          s -> {
+                            s.getSpec().setProfiles(List.of("forged"));
+                            return s;
+                          }));
+      for (Runnable call : denied) {
+        assertForbidden(call);
+      }
+      // Another node's status passes RBAC but not the per-node policy (see below).
+      assertThatThrownBy(() -> patchStatus(agent, "chart-node-b"))
+          .hasMessageContaining("may only write TcpNodeState chart-node-a");
     }
   }
 
   @Test
   void anAgentIsKeptToItsOwnNodesState() {
-    try (KubernetesClient agentA = as(AGENT, "chart-node-a")) {
+    try (KubernetesClient agentA = withToken(agentToken("chart-node-a"))) {
       // The policy becomes active a moment after install.
       await("the per-node policy active")
           .atMost(Duration.ofSeconds(30))
@@ -268,9 +326,14 @@ class ChartIT {
                               + " chart-node-a, not chart-node-b"));
       patchStatus(agentA, "chart-node-a");
     }
-    // Without a node name in its token (a token not bound to a pod on a node): refused.
-    try (KubernetesClient anywhere = as(AGENT, null)) {
-      assertThatThrownBy(() -> patchStatus(anywhere, "chart-node-a"))
+    try (KubernetesClient agentB = withToken(agentToken("chart-node-b"))) {
+      patchStatus(agentB, "chart-node-b");
+      assertThatThrownBy(() -> patchStatus(agentB, "chart-node-a"))
+          .hasMessageContaining("may only write TcpNodeState chart-node-b, not chart-node-a");
+    }
+    // A token of the agent's account not bound to a pod on a node carries no node name.
+    try (KubernetesClient unbound = withToken(token(null))) {
+      assertThatThrownBy(() -> patchStatus(unbound, "chart-node-a"))
           .hasMessageContaining("carries no node name");
     }
     // Anyone else (the operator, an admin) is not judged by it.
@@ -337,14 +400,17 @@ class ChartIT {
                 });
       } finally {
         admin.resource(profile).withGracePeriod(0).delete();
-        admin
-            .resources(TcpProfile.class)
-            .withName("chart-profile")
-            .edit(
-                p -> {
-                  p.getMetadata().setFinalizers(List.of());
-                  return p;
-                });
+        // No agent here to restore: release the profile instead of waiting for the timeout.
+        OnConflict.retry(
+            () ->
+                admin
+                    .resources(TcpProfile.class)
+                    .withName("chart-profile")
+                    .edit(
+                        p -> {
+                          p.getMetadata().setFinalizers(List.of());
+                          return p;
+                        }));
         admin.nodes().withName("chart-node-c").delete();
         admin.resources(TcpNodeState.class).withName("chart-node-c").delete();
       }
@@ -352,6 +418,69 @@ class ChartIT {
   }
 
   // --- helpers -----------------------------------------------------------------------------
+
+  /**
+   * The agent's token as the kubelet gets it for a pod on {@code node}: a TokenRequest bound to a
+   * Pod object scheduled there (no kubelet needed), which gives the token the node's name.
+   */
+  private String agentToken(String node) {
+    String name = "agent-" + node;
+    Pod pod =
+        admin
+            .pods()
+            .inNamespace(NAMESPACE)
+            .resource(
+                new PodBuilder()
+                    .withNewMetadata()
+                    .withName(name)
+                    .endMetadata()
+                    .withNewSpec()
+                    .withServiceAccountName("tcptune-agent")
+                    .withNodeName(node)
+                    .addNewContainer()
+                    .withName("agent")
+                    .withImage("tcptune:test")
+                    .endContainer()
+                    .endSpec()
+                    .build())
+            .createOr(existing -> existing.update());
+    return token(pod);
+  }
+
+  private String token(Pod boundTo) {
+    var request =
+        new io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder()
+            .withNewSpec()
+            .withExpirationSeconds(600L);
+    if (boundTo != null) {
+      request =
+          request
+              .withNewBoundObjectRef()
+              .withApiVersion("v1")
+              .withKind("Pod")
+              .withName(boundTo.getMetadata().getName())
+              .withUid(boundTo.getMetadata().getUid())
+              .endBoundObjectRef();
+    }
+    return admin
+        .serviceAccounts()
+        .inNamespace(NAMESPACE)
+        .withName("tcptune-agent")
+        .tokenRequest(request.endSpec().build())
+        .getStatus()
+        .getToken();
+  }
+
+  /** A client that authenticates with {@code token} alone, as a pod does. */
+  private KubernetesClient withToken(String token) {
+    Config config = Config.fromKubeconfig(controlPlane.kubeConfigYaml());
+    config.setClientCertData(null);
+    config.setClientCertFile(null);
+    config.setClientKeyData(null);
+    config.setClientKeyFile(null);
+    config.setOauthToken(token);
+    return new KubernetesClientBuilder().withConfig(config).build();
+  }
 
   /** A client for {@code user} in the service-account groups, with the node name of its token. */
   private KubernetesClient as(String user, String nodeName) {
