@@ -11,11 +11,14 @@ import dev.tcptune.operator.OperatorConfig;
 import dev.tcptune.operator.TcpTuneOperator;
 import dev.tcptune.testing.ControlPlane;
 import dev.tcptune.testing.OnConflict;
+import dev.tcptune.testing.OperatorAccount;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,16 +67,25 @@ final class E2eCluster implements AutoCloseable {
 
   static final String NAMESPACE = "tcptune-e2e";
 
+  /** The chart's release whose accounts and RBAC the operator runs with. */
+  static final String RELEASE = "tcptune-e2e";
+
   private final KubernetesClient client;
   private final ControlPlane controlPlane;
   private final String run;
   private final TcpTuneOperator operator;
+  private final KubernetesClient operatorClient;
   private final List<AgentNode> nodes = new ArrayList<>();
   private final Map<String, Map<String, String>> before = new LinkedHashMap<>();
 
   private E2eCluster(
-      KubernetesClient client, ControlPlane controlPlane, String run, TcpTuneOperator operator) {
+      KubernetesClient client,
+      ControlPlane controlPlane,
+      String run,
+      TcpTuneOperator operator,
+      KubernetesClient operatorClient) {
     this.client = client;
+    this.operatorClient = operatorClient;
     this.controlPlane = controlPlane;
     this.run = run;
     this.operator = operator;
@@ -83,9 +95,15 @@ final class E2eCluster implements AutoCloseable {
   static E2eCluster start(KubernetesClient client, ControlPlane controlPlane, String run)
       throws Exception {
     createNamespace(client);
+    // The operator runs with the chart's RBAC and a real token of its ServiceAccount.
+    KubernetesClient operatorClient =
+        new KubernetesClientBuilder()
+            .withConfig(
+                Config.fromKubeconfig(OperatorAccount.install(controlPlane, RELEASE, NAMESPACE)))
+            .build();
     TcpTuneOperator operator =
         TcpTuneOperator.start(
-            client,
+            operatorClient,
             OperatorConfig.fromEnvironment(
                 Map.of(
                     "TCPTUNE_NAMESPACE", NAMESPACE,
@@ -95,7 +113,7 @@ final class E2eCluster implements AutoCloseable {
                     "TCPTUNE_RESTORE_TIMEOUT", "PT2M")),
             Clock.systemUTC(),
             false);
-    return new E2eCluster(client, controlPlane, run, operator);
+    return new E2eCluster(client, controlPlane, run, operator, operatorClient);
   }
 
   /**
@@ -105,7 +123,7 @@ final class E2eCluster implements AutoCloseable {
   static E2eCluster withoutOperator(
       KubernetesClient client, ControlPlane controlPlane, String run) {
     createNamespace(client);
-    return new E2eCluster(client, controlPlane, run, null);
+    return new E2eCluster(client, controlPlane, run, null, null);
   }
 
   private static void createNamespace(KubernetesClient client) {
@@ -372,6 +390,7 @@ final class E2eCluster implements AutoCloseable {
     } finally {
       if (operator != null) {
         operator.close();
+        operatorClient.close();
       }
     }
   }

@@ -12,10 +12,12 @@ import dev.tcptune.api.v1alpha1.TcpNodeState;
 import dev.tcptune.api.v1alpha1.TcpProfile;
 import dev.tcptune.kernel.testing.TestNetns;
 import dev.tcptune.testing.ControlPlane;
+import dev.tcptune.testing.OperatorAccount;
 import dev.tcptune.testing.RealApiServer;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,15 +57,19 @@ class FailuresIT {
   @TempDir Path dir;
 
   private KubernetesClient client;
-  private ControlPlane controlPlane;
+  private Path operatorKubeconfig;
   private E2eCluster cluster;
   private final List<OperatorProcess> operators = new ArrayList<>();
 
   @BeforeEach
-  void setUp(KubernetesClient client, ControlPlane controlPlane) {
+  void setUp(KubernetesClient client, ControlPlane controlPlane) throws Exception {
     this.client = client;
-    this.controlPlane = controlPlane;
     cluster = E2eCluster.withoutOperator(client, controlPlane, "e2e-failures");
+    // The operator processes run with the chart's RBAC and a real token of their account.
+    operatorKubeconfig = dir.resolve("operator-kubeconfig");
+    Files.writeString(
+        operatorKubeconfig,
+        OperatorAccount.install(controlPlane, E2eCluster.RELEASE, E2eCluster.NAMESPACE));
   }
 
   @AfterEach
@@ -291,7 +297,7 @@ class FailuresIT {
   }
 
   private OperatorProcess operator(String name, Map<String, String> env) throws Exception {
-    OperatorProcess operator = OperatorProcess.start(controlPlane, name, dir, env);
+    OperatorProcess operator = OperatorProcess.start(operatorKubeconfig, name, dir, env);
     operators.add(operator);
     return operator.awaitReady();
   }

@@ -3,7 +3,6 @@ package dev.tcptune.e2e;
 import static org.awaitility.Awaitility.await;
 
 import dev.tcptune.localcluster.Java;
-import dev.tcptune.testing.ControlPlane;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -41,9 +40,11 @@ final class OperatorProcess implements AutoCloseable {
     this.process = process;
   }
 
-  /** Starts replica {@code name}; {@code env} adds to (or overrides) its configuration. */
-  static OperatorProcess start(
-      ControlPlane controlPlane, String name, Path dir, Map<String, String> env)
+  /**
+   * Starts replica {@code name} with {@code kubeconfig} (the operator's own account); {@code env}
+   * adds to (or overrides) its configuration.
+   */
+  static OperatorProcess start(Path kubeconfig, String name, Path dir, Map<String, String> env)
       throws IOException {
     int port = freePort();
     Path log = Files.createDirectories(dir).resolve("operator-" + name + "-" + port + ".log");
@@ -60,7 +61,7 @@ final class OperatorProcess implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
     Map<String, String> environment = builder.environment();
-    environment.put("KUBECONFIG", controlPlane.kubeConfigFile().toString());
+    environment.put("KUBECONFIG", kubeconfig.toString());
     environment.put("TCPTUNE_NAMESPACE", E2eCluster.NAMESPACE);
     environment.put("POD_NAME", name);
     environment.put("TCPTUNE_PROBE_PORT", String.valueOf(port));
