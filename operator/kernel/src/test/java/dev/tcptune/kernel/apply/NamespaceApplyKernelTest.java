@@ -40,14 +40,20 @@ class NamespaceApplyKernelTest {
   private record Run(int exit, String output) {}
 
   private Run java(boolean insideNamespace, String... args) throws Exception {
-    List<String> argv =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1",
-                "-cp",
-                System.getProperty("java.class.path"),
-                NetnsApplyMain.class.getName()));
+    return java(insideNamespace, List.of(), args);
+  }
+
+  /** A child JVM started through {@code launcher} (e.g. {@code setpriv ... --}). */
+  private Run java(boolean insideNamespace, List<String> launcher, String... args)
+      throws Exception {
+    List<String> argv = new ArrayList<>(launcher);
+    argv.addAll(
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-XX:TieredStopAtLevel=1",
+            "-cp",
+            System.getProperty("java.class.path"),
+            NetnsApplyMain.class.getName()));
     argv.addAll(List.of(args));
     List<String> command = insideNamespace ? netns.namespace().wrap(argv) : argv;
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -121,6 +127,32 @@ class NamespaceApplyKernelTest {
         .isEqualTo(nsBefore.get("somaxconn"));
 
     Run outside = java(false, "--host", hostReference(), "--check");
+    assertThat(outside.exit()).as(outside.output()).isZero();
+    assertThat(outside.output()).contains("OK");
+  }
+
+  /** uid 0 with CAP_NET_ADMIN alone: every other capability dropped, also for children. */
+  static final List<String> NET_ADMIN_ONLY =
+      List.of(
+          "setpriv",
+          "--inh-caps=-all,+net_admin",
+          "--ambient-caps=-all,+net_admin",
+          "--bounding-set=-all,+net_admin",
+          "--no-new-privs",
+          "--");
+
+  @Test
+  void withNetAdminAloneHostModeStillTellsTheHostFromAnotherNamespace() throws Exception {
+    // /proc/1/ns/net needs ptrace access to init, which CAP_NET_ADMIN alone does not give: the
+    // guard identifies the host by the initial namespace's fixed inode (Linux 6.18+) or by the
+    // namespaces' own /proc/net entries.
+    Run inside = java(true, NET_ADMIN_ONLY, "--host", "/proc/1/ns/net", "net.core.somaxconn=8191");
+    assertThat(inside.exit()).as(inside.output()).isEqualTo(3);
+    assertThat(inside.output()).contains("not in the host's network namespace", "hostNetwork");
+    assertThat(netns.exec("cat", "/proc/sys/net/core/somaxconn").stdout().strip())
+        .isEqualTo("4096");
+
+    Run outside = java(false, NET_ADMIN_ONLY, "--host", "/proc/1/ns/net", "--check");
     assertThat(outside.exit()).as(outside.output()).isZero();
     assertThat(outside.output()).contains("OK");
   }
