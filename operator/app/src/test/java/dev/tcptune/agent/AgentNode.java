@@ -116,6 +116,14 @@ public final class AgentNode implements AutoCloseable {
    * own.
    */
   public Process startAgent(String... flags) throws IOException {
+    return startAgent(netns.namespace().wrap(List.of()), flags);
+  }
+
+  /**
+   * Starts {@code tcptune agent} with {@code flags} through {@code launcher}, an argv prefix that
+   * must enter the node's namespace (e.g. {@code nsenter --net=/run/netns/NS setpriv ... --}).
+   */
+  public Process startAgent(List<String> launcher, String... flags) throws IOException {
     List<String> argv =
         new ArrayList<>(
             List.of(
@@ -133,8 +141,10 @@ public final class AgentNode implements AutoCloseable {
                 "--state-dir",
                 stateDir().toString()));
     argv.addAll(List.of(flags));
+    List<String> command = new ArrayList<>(launcher);
+    command.addAll(argv);
     ProcessBuilder builder =
-        new ProcessBuilder(netns.namespace().wrap(argv))
+        new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("agent-" + (++started) + ".log").toFile());
     Map<String, String> env = builder.environment();
