@@ -13,7 +13,10 @@
 # Does nothing when the archive is up to date (same jar, JDK, package versions and script).
 # The Dockerfile at the repository root builds the same image for users with a daemon.
 #
-# Usage: hack/build-image.sh [--force] [--print-path] [--help]
+# Usage: hack/build-image.sh [--force] [--print-path] [--rootfs DIR] [--help]
+#
+#   --rootfs DIR   only assemble the image's file system into DIR (empty or absent) and stop: no Go,
+#                  no archive. The Dockerfile uses it, so both builds put the same files in the image.
 #
 # Environment:
 #   JAR               the jar to package (default: operator/app/target/tcptune.jar; built with
@@ -32,10 +35,13 @@ root=$(cd "$here/.." && pwd)
 
 force=0
 print_path=0
-for arg in "$@"; do
+rootfs_out=
+while (( $# )); do
+  arg=$1; shift
   case $arg in
     --force) force=1 ;;
     --print-path) print_path=1 ;;
+    --rootfs) (( $# )) || { echo "error: --rootfs needs a directory" >&2; exit 2; }; rootfs_out=$1; shift ;;
     -h|--help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "error: unknown argument: $arg (see --help)" >&2; exit 2 ;;
   esac
@@ -86,15 +92,20 @@ roots=(iproute2 libc6 zlib1g)
 pkg_versions=$(apt-cache policy "${roots[@]}" | awk '/^[^ ]/ {p=$1} /Candidate:/ {print p, $2}')
 grep -q '(none)' <<<"$pkg_versions" && die "no candidate for some of ${roots[*]}; run apt-get update"
 
-stamp_content=$(printf '%s\n' "script $(sha "${BASH_SOURCE[0]}")" "jar $(sha "$jar")" \
-  "tool $(cat "$here/image/ociimage/"{go.mod,go.sum,main.go} | sha -)" "jdk $jdk_release" \
-  "name $image_name:$version" "$pkg_versions")
+if [[ -n $rootfs_out ]]; then
+  [[ ! -e $rootfs_out || -z $(ls -A "$rootfs_out") ]] || die "--rootfs $rootfs_out is not empty"
+  stamp_content=
+else
+  stamp_content=$(printf '%s\n' "script $(sha "${BASH_SOURCE[0]}")" "jar $(sha "$jar")" \
+    "tool $(cat "$here/image/ociimage/"{go.mod,go.sum,main.go} | sha -)" "jdk $jdk_release" \
+    "name $image_name:$version" "$pkg_versions")
+fi
 stamp=$archive.inputs
-if (( ! force )) && [[ -f $archive && -f $stamp && $(cat "$stamp") == "$stamp_content" ]]; then
+if [[ -z $rootfs_out ]] && (( ! force )) && [[ -f $archive && -f $stamp && $(cat "$stamp") == "$stamp_content" ]]; then
   echo "image up to date: $archive"
   exit 0
 fi
-echo "==> building image $image_name:$version -> $archive"
+echo "==> building image $image_name:$version -> ${rootfs_out:-$archive}"
 mkdir -p "$cache" "$out_dir"
 work=$(mktemp -d "$out_dir/.build.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -102,22 +113,27 @@ rootfs=$work/rootfs
 mkdir -p "$rootfs"
 
 # --- the assembly tool ---------------------------------------------------------------------------
-t=$(now)
-tool_hash=$(cat "$here/image/ociimage/"{go.mod,go.sum,main.go} | sha -)
-ociimage=$cache/bin/ociimage-${tool_hash:0:16}
-if [[ ! -x $ociimage ]]; then
+build_tool() { # -> sets ociimage
+  local t go tool_hash
+  t=$(now)
+  tool_hash=$(cat "$here/image/ociimage/"{go.mod,go.sum,main.go} | sha -)
+  ociimage=$cache/bin/ociimage-${tool_hash:0:16}
+  if [[ -x $ociimage ]]; then
+    echo "--- OCI assembly tool cached [$(elapsed "$t")]"
+    return
+  fi
   go=${GO:-go}
-  command -v "$go" >/dev/null 2>&1 || die "'$go' not found: building hack/image/ociimage needs Go (see docs/image.md)"
+  command -v "$go" >/dev/null 2>&1 \
+    || die "'$go' not found: building hack/image/ociimage needs Go (see docs/image.md)"
   export GOPATH=${TCPTUNE_GOPATH:-${XDG_CACHE_HOME:-$HOME/.cache}/tcptune-go}
   mkdir -p "$cache/bin"
   (cd "$here/image/ociimage" && GOMODCACHE=$GOPATH/pkg/mod GOCACHE=$GOPATH/build-cache \
     GOTOOLCHAIN=local GOWORK=off GOFLAGS=-mod=readonly CGO_ENABLED=0 \
     "$go" build -trimpath -buildvcs=false -o "$ociimage.tmp" .) || die "building ociimage failed"
   mv -f "$ociimage.tmp" "$ociimage"
-  echo "--- built the OCI assembly tool $ociimage [$(elapsed "$t")]"
-else
-  echo "--- OCI assembly tool cached [$(elapsed "$t")]"
-fi
+  echo "--- built the OCI assembly tool from the Go module proxy [$(elapsed "$t")]"
+}
+[[ -n $rootfs_out ]] || build_tool
 
 # --- JRE -----------------------------------------------------------------------------------------
 t=$(now)
@@ -222,6 +238,13 @@ printf 'root:x:0:0:root:/root:/sbin/nologin\ntcptune:x:65532:65532:tcptune:/none
 printf 'root:x:0:\ntcptune:x:65532:\n' > "$rootfs/etc/group"
 printf 'passwd: files\ngroup: files\nhosts: files dns\n' > "$rootfs/etc/nsswitch.conf"
 printf '%s\n' "${unpacked[@]}" | sed 's/_amd64\.deb$//; s/%3a/:/; s/_/=/' | sort > "$rootfs/etc/tcptune-image-packages"
+
+if [[ -n $rootfs_out ]]; then
+  mkdir -p "$rootfs_out"
+  cp -a "$rootfs/." "$rootfs_out/"
+  echo "==> file system in $rootfs_out: $(du -sb "$rootfs_out" | awk '{printf "%.1f MB", $1 / 1e6}') [total $(elapsed "$t_total")]"
+  exit 0
+fi
 
 # --- layer and image -----------------------------------------------------------------------------
 t=$(now)
