@@ -263,6 +263,7 @@ created=$(date -u -d "@$epoch" +%Y-%m-%dT%H:%M:%SZ)
   -label "org.opencontainers.image.revision=$(git -C "$root" rev-parse HEAD 2>/dev/null || echo unknown)" \
   -label "org.opencontainers.image.created=$created" \
   -label "dev.tcptune.debian-packages=$(printf '%s\n' "${unpacked[@]}" | sed 's/_amd64\.deb$//; s/%3a/:/; s/_/=/' | sort | tr '\n' ' ' | sed 's/ $//')"
+find "$work/oci" -type d -exec chmod 0755 {} + && find "$work/oci" -type f -exec chmod 0644 {} +
 (cd "$work/oci" && find . -mindepth 1 | sed 's,^\./,,' | LC_ALL=C sort) > "$work/oci-files"
 tar --no-recursion --numeric-owner --owner=0 --group=0 --mtime="@$epoch" \
   -C "$work/oci" -cf "$work/image.tar" -T "$work/oci-files"
@@ -270,4 +271,8 @@ mv -f "$work/image.tar" "$archive"
 printf '%s\n' "$stamp_content" > "$stamp"
 echo "--- assembled [$(elapsed "$t")]"
 unpacked_size=$(du -sb "$rootfs" | awk '{print $1}')
-echo "==> $archive: $(du -b "$archive" | awk '{printf "%.1f MB", $1 / 1e6}') (layer gzip), $(awk -v b="$unpacked_size" 'BEGIN {printf "%.1f MB", b / 1e6}') unpacked [total $(elapsed "$t_total")]"
+mb() { awk -v b="$1" 'BEGIN {printf "%.1f MB", b / 1e6}'; }
+jre_size=$(du -sb "$rootfs/opt/java" | awk '{print $1}')
+jar_size=$(du -sb "$rootfs/tcptune.jar" | awk '{print $1}')
+echo "    unpacked: JRE $(mb "$jre_size"), jar $(mb "$jar_size"), Debian packages and the rest $(mb $((unpacked_size - jre_size - jar_size)))"
+echo "==> $archive: $(mb "$(du -b "$archive" | awk '{print $1}')") (layer gzip), $(mb "$unpacked_size") unpacked [total $(elapsed "$t_total")]"
