@@ -8,11 +8,13 @@ import dev.tcptune.kernel.route.RouteRule;
 import dev.tcptune.kernel.sysctl.ProcSysctlStore;
 import dev.tcptune.kernel.sysctl.SysctlStore;
 import dev.tcptune.kernel.testing.NetnsApplyMain;
+import dev.tcptune.kernel.testing.Poll;
 import dev.tcptune.kernel.testing.TestNetns;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -155,6 +157,35 @@ class NamespaceApplyKernelTest {
     Run outside = java(false, NET_ADMIN_ONLY, "--host", "/proc/1/ns/net", "--check");
     assertThat(outside.exit()).as(outside.output()).isZero();
     assertThat(outside.output()).contains("OK");
+  }
+
+  @Test
+  void withoutPtraceAccessTheReferenceIsComparedThroughProcNet() throws Exception {
+    // Kernels before 6.18 have no fixed inode for the host's namespace: the guard compares with
+    // the reference process's namespace. Its ns/net cannot be opened without ptrace access (it
+    // holds every capability, the child NET_ADMIN alone), so /proc/PID/net decides, both ways.
+    Process sleeper = netns.start(List.of("sleep", "600"));
+    Path comm = Path.of("/proc", String.valueOf(sleeper.pid()), "comm");
+    // Until `ip netns exec` has entered the namespace and exec'd sleep.
+    Poll.until(
+        Duration.ofSeconds(10),
+        "sleep started in " + netns.name(),
+        () -> {
+          try {
+            return Optional.of(Files.readString(comm).strip()).filter("sleep"::equals);
+          } catch (IOException e) {
+            return Optional.empty();
+          }
+        });
+    String sameNamespace = "/proc/" + sleeper.pid() + "/ns/net";
+
+    Run same = java(true, NET_ADMIN_ONLY, "--host", sameNamespace, "--check");
+    assertThat(same.exit()).as(same.output()).isZero();
+    assertThat(same.output()).contains("OK");
+
+    Run other = java(true, NET_ADMIN_ONLY, "--host", hostReference(), "--check");
+    assertThat(other.exit()).as(other.output()).isEqualTo(3);
+    assertThat(other.output()).contains("not in the host's network namespace");
   }
 
   @Test
