@@ -87,21 +87,23 @@ if [[ ! -f $jar ]]; then
   (cd "$root" && mvn -B -q -pl operator/app -am package -DskipTests) || die "mvn package failed"
 fi
 
-# Debian package versions of the roots: a new candidate (a security update) makes a new image.
+# What the archive is made of; it is rebuilt when any of it changes, e.g. a security update of one
+# of its Debian packages (the names of the last build's packages are kept next to the archive).
+packages_file=$archive.packages
+inputs() { # package names... -> the stamp text
+  local versions
+  versions=$(apt-cache policy "$@" | awk '/^[^ ]/ {p=$1} /Candidate:/ {print p, $2}')
+  grep -q '(none)' <<<"$versions" && die "no Debian package candidate for some of $*; run apt-get update"
+  printf '%s\n' "script $(sha "${BASH_SOURCE[0]}")" "jar $(sha "$jar")" \
+    "tool $(cat "$here/image/ociimage/"{go.mod,go.sum,main.go} | sha -)" "jdk $jdk_release" \
+    "name $image_name:$version" "$versions"
+}
 roots=(iproute2 libc6 zlib1g)
-pkg_versions=$(apt-cache policy "${roots[@]}" | awk '/^[^ ]/ {p=$1} /Candidate:/ {print p, $2}')
-grep -q '(none)' <<<"$pkg_versions" && die "no candidate for some of ${roots[*]}; run apt-get update"
-
+stamp=$archive.inputs
 if [[ -n $rootfs_out ]]; then
   [[ ! -e $rootfs_out || -z $(ls -A "$rootfs_out") ]] || die "--rootfs $rootfs_out is not empty"
-  stamp_content=
-else
-  stamp_content=$(printf '%s\n' "script $(sha "${BASH_SOURCE[0]}")" "jar $(sha "$jar")" \
-    "tool $(cat "$here/image/ociimage/"{go.mod,go.sum,main.go} | sha -)" "jdk $jdk_release" \
-    "name $image_name:$version" "$pkg_versions")
-fi
-stamp=$archive.inputs
-if [[ -z $rootfs_out ]] && (( ! force )) && [[ -f $archive && -f $stamp && $(cat "$stamp") == "$stamp_content" ]]; then
+elif (( ! force )) && [[ -f $archive && -f $stamp && -f $packages_file ]] \
+  && [[ $(cat "$stamp") == "$(inputs $(cut -d= -f1 "$packages_file" | LC_ALL=C sort))" ]]; then
   echo "image up to date: $archive"
   exit 0
 fi
@@ -189,7 +191,7 @@ unpack() { # package...
     unpacked[$p]=$(basename "$f")
   done
 }
-unpack iproute2 libc6 zlib1g
+unpack "${roots[@]}"
 # Of iproute2 only ip and ss (tc, bridge, devlink, ... would pull in more libraries).
 for d in bin sbin usr/bin usr/sbin; do
   [[ -d $rootfs/$d ]] && find "$rootfs/$d" -mindepth 1 ! -type d ! -name ip ! -name ss -delete
@@ -268,7 +270,8 @@ find "$work/oci" -type d -exec chmod 0755 {} + && find "$work/oci" -type f -exec
 tar --no-recursion --numeric-owner --owner=0 --group=0 --mtime="@$epoch" \
   -C "$work/oci" -cf "$work/image.tar" -T "$work/oci-files"
 mv -f "$work/image.tar" "$archive"
-printf '%s\n' "$stamp_content" > "$stamp"
+cp "$rootfs/etc/tcptune-image-packages" "$packages_file"
+inputs $(printf '%s\n' "${!unpacked[@]}" | LC_ALL=C sort) > "$stamp"
 echo "--- assembled [$(elapsed "$t")]"
 unpacked_size=$(du -sb "$rootfs" | awk '{print $1}')
 mb() { awk -v b="$1" 'BEGIN {printf "%.1f MB", b / 1e6}'; }
