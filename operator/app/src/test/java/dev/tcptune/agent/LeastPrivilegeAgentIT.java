@@ -19,12 +19,16 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.assertj.core.api.ThrowingConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,14 +36,16 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The agent as the DaemonSet runs it by default, without a container runtime: uid 0 holding
  * CAP_NET_ADMIN and no other capability (set with {@code setpriv}, for the agent and everything it
- * starts), {@code /proc/sys} read-only and the host's {@code /proc/sys/net} mounted writable
- * elsewhere ({@link AgentContainer}), one network namespace as the node, a real API server. It must
- * apply and restore a full profile; without NET_ADMIN, or without the writable mount, it must stop
- * at start, naming what is missing, with nothing changed.
+ * starts; also as another user with NET_ADMIN ambient), {@code /proc/sys} read-only and the host's
+ * {@code /proc/sys/net} mounted writable elsewhere ({@link AgentContainer}), one network namespace
+ * as the node, a real API server. It must apply and restore a full profile; without NET_ADMIN, or
+ * without the writable mount, it must stop at start, naming what is missing, with nothing changed.
  */
 @Tag("kernel")
 @RealApiServer
@@ -85,8 +91,10 @@ class LeastPrivilegeAgentIT {
     }
   }
 
-  @Test
-  void withNetAdminAloneAppliesAndRestoresAFullProfile() throws Exception {
+  /** As the DaemonSet runs it (uid 0), and as a user other than root with NET_ADMIN ambient. */
+  @ParameterizedTest(name = "uid {0}")
+  @ValueSource(ints = {0, 65534})
+  void withNetAdminAloneAppliesAndRestoresAFullProfile(int uid) throws Exception {
     Map<String, String> profile = everyCatalogKey();
     Map<String, String> before = nsValues(profile.keySet());
     Map<String, String> host = hostValues(profile.keySet());
@@ -97,7 +105,16 @@ class LeastPrivilegeAgentIT {
         .as("/proc/sys is read-only in the container")
         .isEqualTo(1);
 
-    Process agent = startAgent(NET_ADMIN_ONLY, "--proc-sys", container.procSys().toString());
+    List<String> setpriv = new ArrayList<>(NET_ADMIN_ONLY);
+    if (uid != 0) {
+      setpriv.addAll(List.of("--reuid=" + uid, "--regid=" + uid, "--clear-groups"));
+      // The user must reach the kubeconfig and its certificates, and own the state directory.
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+      inlineCertificates(dir.resolve("kubeconfig"));
+      Files.createDirectories(node.stateDir());
+      Files.setAttribute(node.stateDir(), "unix:uid", uid);
+    }
+    Process agent = startAgent(setpriv, "--proc-sys", container.procSys().toString());
     // nsenter and setpriv exec each other and then the JVM: the started process becomes the agent.
     await("the agent JVM")
         .atMost(Duration.ofSeconds(30))
@@ -105,6 +122,8 @@ class LeastPrivilegeAgentIT {
             () -> Files.readString(Path.of("/proc", agent.pid() + "", "comm")).strip(),
             "java"::equals);
     assertThat(capEff(agent)).isEqualTo(CAP_EFF_NET_ADMIN);
+    assertThat(Files.getAttribute(Path.of("/proc", String.valueOf(agent.pid())), "unix:uid"))
+        .isEqualTo(uid);
 
     awaitStatus(
         START,
@@ -236,6 +255,20 @@ class LeastPrivilegeAgentIT {
       assertThat(status.getLastCheckTime()).as("status written").isNull();
       assertThat(status.getConditions()).as("status written").isEmpty();
     }
+  }
+
+  /** Replaces the kubeconfig's certificate and key paths (under /root) by their content. */
+  private static void inlineCertificates(Path kubeconfig) throws Exception {
+    Matcher m =
+        Pattern.compile("(certificate-authority|client-certificate|client-key): *\"?([^\"\\s]+)\"?")
+            .matcher(Files.readString(kubeconfig));
+    StringBuilder inlined = new StringBuilder();
+    while (m.find()) {
+      String data = Base64.getEncoder().encodeToString(Files.readAllBytes(Path.of(m.group(2))));
+      m.appendReplacement(inlined, m.group(1) + "-data: " + data);
+    }
+    m.appendTail(inlined);
+    Files.writeString(kubeconfig, inlined.toString());
   }
 
   private static String capEff(Process process) throws Exception {

@@ -6,6 +6,7 @@ import dev.tcptune.kernel.exec.CommandRunner;
 import dev.tcptune.kernel.exec.NetworkNamespace;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -82,14 +83,20 @@ public final class ProcSysctlStore implements SysctlStore {
     } catch (IOException e) {
       return Optional.of("cannot tell the file system of " + root + ": " + e.getMessage());
     }
-    if (!Files.isWritable(probe)) {
+    // Opened for writing and closed without a write, which changes nothing. Not access(2): it
+    // drops the capabilities of a process that is not uid 0, and so would call the sysctl
+    // read-only for a user holding CAP_NET_ADMIN, who may write it.
+    try (SeekableByteChannel channel = Files.newByteChannel(probe, StandardOpenOption.WRITE)) {
+      return Optional.empty();
+    } catch (IOException e) {
       return Optional.of(
           probe
-              + " is not writable (container runtimes mount /proc/sys read-only): mount the"
-              + " host's /proc/sys/net writable (a hostPath volume) at DIR/net and point the"
-              + " sysctl root at DIR");
+              + " is not writable ("
+              + e.getClass().getSimpleName()
+              + (e.getMessage() == null ? "" : ": " + e.getMessage())
+              + "; container runtimes mount /proc/sys read-only): mount the host's /proc/sys/net"
+              + " writable (a hostPath volume) at DIR/net and point the sysctl root at DIR");
     }
-    return Optional.empty();
   }
 
   /** The sysctls of {@code namespace}, reached through {@code runner} when it is a named one. */
