@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       AgentCommand.class,
       AuditCommand.class,
+      DemoCommand.class,
       ExplainCommand.class,
       OperatorCommand.class,
       CommandLine.HelpCommand.class

@@ -137,6 +137,52 @@ class AgentIT {
   }
 
   @Test
+  void aKeyTheKernelLacksIsReportedAndTheOthersAreApplied() throws Exception {
+    Map<String, String> before = nsValues(SOMAXCONN, KEEPALIVE_TIME);
+    // The node's kernel has no net.core directory (so no somaxconn) for the agent.
+    node.hideSysctlDirectory("net/core");
+    create(
+        List.of(
+            setting(SOMAXCONN, "8192", Mode.ENFORCE), setting(KEEPALIVE_TIME, "60", Mode.ENFORCE)),
+        List.of());
+
+    node.startAgent("--check-interval", "1s");
+
+    awaitStatus(
+        START,
+        s -> {
+          Condition degraded = condition(s, "Degraded");
+          assertThat(degraded.getStatus()).isEqualTo("True");
+          assertThat(degraded.getReason()).isEqualTo("Unsupported");
+          assertThat(degraded.getMessage()).contains(SOMAXCONN);
+          assertThat(condition(s, "Applied").getStatus()).isEqualTo("False");
+          assertThat(settingStatus(s, SOMAXCONN).orElseThrow().getState())
+              .isEqualTo(SettingState.UNSUPPORTED);
+          assertThat(settingStatus(s, KEEPALIVE_TIME).orElseThrow().getState())
+              .isEqualTo(SettingState.APPLIED);
+          assertThat(journaled(s, SOMAXCONN)).as("nothing written, nothing journaled").isEmpty();
+        });
+    assertThat(node.sysctl(KEEPALIVE_TIME)).isEqualTo("60");
+    assertThat(node.sysctl(SOMAXCONN)).as("untouched").isEqualTo(before.get(SOMAXCONN));
+
+    // The key leaves the spec: the rest is restored and the node is healthy again.
+    editSpec(spec -> spec.setSettings(new ArrayList<>()));
+    awaitStatus(
+        WITHIN_ONE_CHECK.plusSeconds(10),
+        s -> {
+          assertThat(condition(s, "Degraded").getStatus()).isEqualTo("False");
+          assertThat(s.getStatus().getSettings())
+              .singleElement()
+              .satisfies(
+                  restored -> {
+                    assertThat(restored.getKey()).isEqualTo(KEEPALIVE_TIME);
+                    assertThat(restored.getState()).isEqualTo(SettingState.RESTORED);
+                  });
+        });
+    assertThat(nsValues(SOMAXCONN, KEEPALIVE_TIME)).isEqualTo(before);
+  }
+
+  @Test
   void driftIsCorrectedInEnforceAndOnlyReportedInAudit() throws Exception {
     node.sysctlWrite(KEEPALIVE_TIME, "60");
     create(

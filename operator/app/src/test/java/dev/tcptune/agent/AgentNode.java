@@ -3,42 +3,37 @@ package dev.tcptune.agent;
 import static org.awaitility.Awaitility.await;
 
 import dev.tcptune.api.v1alpha1.TcpNodeState;
+import dev.tcptune.kernel.testing.HiddenSysctlDirectory;
 import dev.tcptune.kernel.testing.TestNetns;
+import dev.tcptune.localcluster.Java;
+import dev.tcptune.localcluster.NamespaceApiAccess;
 import dev.tcptune.testing.ControlPlane;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One "node" for agent tests: a network namespace (from {@link TestNetns}), a path from inside it
- * to the API server (a relay through a unix socket, see {@link Relay}), a kubeconfig that points
- * there, and agent processes started as a user starts them: {@code ip netns exec NS java -jar
- * tcptune.jar agent --netns NS}, with {@code NODE_NAME} and {@code KUBECONFIG} in the environment.
- * {@link #close()} stops every process and deletes the node's TcpNodeState.
+ * to the API server ({@link NamespaceApiAccess}), a kubeconfig that points there, and agent
+ * processes started as a user starts them: {@code ip netns exec NS java -jar tcptune.jar agent
+ * --netns NS}, with {@code NODE_NAME} and {@code KUBECONFIG} in the environment. {@link #close()}
+ * stops every process and deletes the node's TcpNodeState.
  */
 public final class AgentNode implements AutoCloseable {
 
-  /** Port of the relay inside the namespace (each namespace has its own ports). */
-  private static final int NETNS_API_PORT = 16443;
-
   private final TestNetns netns;
   private final Path dir;
-  private final Path socket;
-  private final Relay hostRelay;
-  private final Process netnsRelay;
-  private final Path kubeconfig;
+  private final NamespaceApiAccess api;
   private final List<Process> agents = new ArrayList<>();
   private final String nodeName;
   private KubernetesClient client;
+  private HiddenSysctlDirectory hidden;
   private int started;
   private boolean closed;
 
@@ -47,40 +42,8 @@ public final class AgentNode implements AutoCloseable {
     this.dir = dir;
     this.nodeName = "node-" + netns.name();
     this.client = controlPlane.adminClient();
-    // Unix socket paths are limited to 107 bytes: keep it short, outside the temp dir.
-    this.socket = Path.of("/tmp", "tcpt-" + UUID.randomUUID().toString().substring(0, 8) + ".sock");
-    URI api = URI.create(controlPlane.adminClient().getMasterUrl().toString());
-    this.hostRelay = Relay.unixToTcp(socket, api.getPort());
-    this.netnsRelay =
-        new ProcessBuilder(
-                netns
-                    .namespace()
-                    .wrap(
-                        List.of(
-                            java(),
-                            "-XX:TieredStopAtLevel=1",
-                            "-XX:+UseSerialGC",
-                            "-cp",
-                            testClasses(),
-                            Relay.class.getName(),
-                            "tcp-to-unix",
-                            String.valueOf(NETNS_API_PORT),
-                            socket.toString())))
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("relay.log").toFile())
-            .start();
-    await("relay in " + netns.name())
-        .atMost(Duration.ofSeconds(30))
-        .until(() -> Files.readString(dir.resolve("relay.log")).contains("ready"));
-    this.kubeconfig = dir.resolve("kubeconfig");
-    Files.writeString(
-        kubeconfig,
-        controlPlane
-            .kubeConfigYaml()
-            .replaceAll(
-                "server: *https://127\\.0\\.0\\.1:\\d+",
-                "server: https://127.0.0.1:" + NETNS_API_PORT),
-        StandardCharsets.UTF_8);
+    this.api =
+        NamespaceApiAccess.open(netns.namespace(), controlPlane.kubeConfigYaml(), jar(), dir);
   }
 
   /**
@@ -88,7 +51,7 @@ public final class AgentNode implements AutoCloseable {
    * uses {@code client} (a restarted API server).
    */
   void retarget(int port, KubernetesClient client) {
-    hostRelay.retarget(port);
+    api.retarget(port);
     this.client = client;
   }
 
@@ -106,9 +69,25 @@ public final class AgentNode implements AutoCloseable {
     return client;
   }
 
+  /** The kubeconfig the agents use (it works inside the namespace). */
+  Path kubeconfig() {
+    return api.kubeconfig();
+  }
+
   /** The agent's state directory (journal copy on the node). */
   Path stateDir() {
     return dir.resolve("state");
+  }
+
+  /**
+   * From now on agents start on a kernel that lacks {@code /proc/sys/<relativeDir>} (for example
+   * {@code net/core}); the namespace itself, and anything else reading it, is unaffected.
+   */
+  public void hideSysctlDirectory(String relativeDir) throws IOException {
+    if (hidden != null) {
+      throw new IllegalStateException("already hidden");
+    }
+    hidden = HiddenSysctlDirectory.hide(netns, relativeDir);
   }
 
   /**
@@ -116,7 +95,9 @@ public final class AgentNode implements AutoCloseable {
    * own.
    */
   public Process startAgent(String... flags) throws IOException {
-    return startAgent(netns.namespace().wrap(List.of()), flags);
+    List<String> inNamespace = List.of();
+    return startAgent(
+        hidden != null ? hidden.wrap(inNamespace) : netns.namespace().wrap(inNamespace), flags);
   }
 
   /**
@@ -127,7 +108,7 @@ public final class AgentNode implements AutoCloseable {
     List<String> argv =
         new ArrayList<>(
             List.of(
-                java(),
+                Java.binary(),
                 "-XX:TieredStopAtLevel=1",
                 "-XX:+UseSerialGC",
                 "-Xmx128m",
@@ -149,7 +130,7 @@ public final class AgentNode implements AutoCloseable {
             .redirectOutput(dir.resolve("agent-" + (++started) + ".log").toFile());
     Map<String, String> env = builder.environment();
     env.put("NODE_NAME", nodeName);
-    env.put("KUBECONFIG", kubeconfig.toString());
+    env.put("KUBECONFIG", api.kubeconfig().toString());
     Process agent = builder.start();
     agents.add(agent);
     return agent;
@@ -205,22 +186,14 @@ public final class AgentNode implements AutoCloseable {
       for (Process agent : agents) {
         stop(agent, true);
       }
-      stop(netnsRelay, true);
-      hostRelay.close();
-      Files.deleteIfExists(socket);
+      if (hidden != null) {
+        hidden.close();
+      }
+      api.close();
     } finally {
       client().resources(TcpNodeState.class).withName(nodeName).delete();
       await("deletion of " + nodeName).atMost(Duration.ofSeconds(30)).until(() -> state() == null);
     }
-  }
-
-  private static String java() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-  }
-
-  private static String testClasses() throws Exception {
-    return Path.of(Relay.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-        .toString();
   }
 
   static Path jar() {

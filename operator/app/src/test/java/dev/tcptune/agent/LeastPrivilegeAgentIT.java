@@ -110,7 +110,7 @@ class LeastPrivilegeAgentIT {
       setpriv.addAll(List.of("--reuid=" + uid, "--regid=" + uid, "--clear-groups"));
       // The user must reach the kubeconfig and its certificates, and own the state directory.
       Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-      inlineCertificates(dir.resolve("kubeconfig"));
+      inlineCertificates(node.kubeconfig());
       Files.createDirectories(node.stateDir());
       Files.setAttribute(node.stateDir(), "unix:uid", uid);
     }

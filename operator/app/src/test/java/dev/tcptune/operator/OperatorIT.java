@@ -196,6 +196,10 @@ class OperatorIT {
               assertThat(condition("sel-web", "Ready").getStatus()).isEqualTo("True");
               assertThat(condition("sel-web", "Ready").getReason()).isEqualTo("AllNodesApplied");
               assertThat(status.getObservedGeneration()).isEqualTo(1L);
+              // What `explain` derives, for the nodes' kernel: tcp_syn_retries 6 doubling from
+              // 1 s (1+2+4+8+16+32, then 64 s for the last), plus timer slack.
+              assertThat(status.getTimings().getKernelVersion()).isEqualTo("6.1.0");
+              assertThat(status.getTimings().getConnectTimeoutSeconds()).isBetween(127.0, 131.0);
             });
     await()
         .atMost(WAIT)

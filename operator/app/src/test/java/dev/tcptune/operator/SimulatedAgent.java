@@ -27,6 +27,9 @@ final class SimulatedAgent {
     report(node, SettingState.APPLIED, null, "Applied", true);
   }
 
+  /** The kernel every simulated node reports: one without tcp_syn_linear_timeouts. */
+  static final String KERNEL = "6.1.0-sim";
+
   /** Every setting of the spec refused by the kernel. */
   void failed(String node, String why) {
     report(node, SettingState.FAILED, why, "NotApplied", false);
@@ -43,6 +46,7 @@ final class SimulatedAgent {
     long generation = current.getMetadata().getGeneration();
     TcpNodeStateStatus status = new TcpNodeStateStatus();
     status.setObservedGeneration(generation);
+    status.setKernelVersion(KERNEL);
     List<NodeSettingStatus> settings = new ArrayList<>();
     for (EffectiveSetting s : current.getSpec().getSettings()) {
       settings.add(

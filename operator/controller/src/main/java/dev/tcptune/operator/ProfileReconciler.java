@@ -10,10 +10,8 @@ import dev.tcptune.fleet.ProfilePlan;
 import dev.tcptune.status.ConditionFactory;
 import dev.tcptune.status.ProfileConditions;
 import dev.tcptune.status.ProfileEvent;
-import dev.tcptune.status.ProfileEvents;
 import dev.tcptune.status.ProfileStatusBuilder;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -43,6 +41,7 @@ public final class ProfileReconciler implements Reconciler<TcpProfile>, Cleaner<
   static final String NAME = "profile-status";
   public static final String FINALIZER = "tcptune.dev/restore";
   private static final Duration RECHECK = Duration.ofSeconds(10);
+  private static final Duration STALE_RECHECK = Duration.ofSeconds(1);
   private static final Logger LOG = LoggerFactory.getLogger(ProfileReconciler.class);
 
   private final Fleet fleet = new Fleet();
@@ -99,9 +98,11 @@ public final class ProfileReconciler implements Reconciler<TcpProfile>, Cleaner<
       if (status.equals(profile.getStatus())) {
         return UpdateControl.noUpdate();
       }
-      record(context, profile, ProfileEvents.between(profile.getStatus(), status));
-      metrics.statusWritten();
-      return UpdateControl.patchStatus(withStatus(profile, status));
+      if (!writeStatus(context, profile, status)) {
+        // The cached copy was stale: look again once the informer has the newer one.
+        return UpdateControl.<TcpProfile>noUpdate().rescheduleAfter(STALE_RECHECK.toMillis());
+      }
+      return UpdateControl.noUpdate();
     }
   }
 
@@ -130,9 +131,7 @@ public final class ProfileReconciler implements Reconciler<TcpProfile>, Cleaner<
       TcpProfileStatus status =
           statuses.build(plan, List.of(), now.states(), profile.getStatus(), holding, timedOut);
       if (!status.equals(profile.getStatus())) {
-        record(context, profile, ProfileEvents.between(profile.getStatus(), status));
-        context.getClient().resource(withStatus(profile, status)).patchStatus();
-        metrics.statusWritten();
+        writeStatus(context, profile, status);
       }
       if (timedOut) {
         LOG.atWarn()
@@ -177,13 +176,15 @@ public final class ProfileReconciler implements Reconciler<TcpProfile>, Cleaner<
     metrics.nodes(nodes);
   }
 
-  /** A fresh object with only what a status patch needs: the name and the status. */
-  private static TcpProfile withStatus(TcpProfile profile, TcpProfileStatus status) {
-    TcpProfile fresh = new TcpProfile();
-    fresh.setMetadata(new ObjectMetaBuilder().withName(profile.getMetadata().getName()).build());
-    fresh.setSpec(null);
-    fresh.setStatus(status);
-    return fresh;
+  private boolean writeStatus(
+      Context<TcpProfile> context, TcpProfile profile, TcpProfileStatus status) {
+    boolean written =
+        new ProfileStatusWriter(context.getClient(), new ConditionFactory(clock))
+            .write(profile, status);
+    if (written) {
+      metrics.statusWritten();
+    }
+    return written;
   }
 
   private void record(Context<TcpProfile> context, TcpProfile profile, List<ProfileEvent> events) {

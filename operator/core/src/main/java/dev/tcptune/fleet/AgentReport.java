@@ -131,7 +131,9 @@ public final class AgentReport {
       }
     }
     boolean mine = spec().getProfiles().contains(profile);
-    if (failed.isEmpty() && mine && conditionTrue(DEGRADED)) {
+    // A Degraded node blames every profile on it only when no entry explains it: a failed entry
+    // belongs to its own profile, and the others go on.
+    if (failed.isEmpty() && mine && conditionTrue(DEGRADED) && !anEntryFailed()) {
       String message =
           ConditionFactory.find(status().getConditions(), DEGRADED)
               .map(c -> c.getReason() + ": " + c.getMessage())
@@ -139,6 +141,11 @@ public final class AgentReport {
       failed.add(new NodeProblem(name(), "Failed", message));
     }
     return failed.stream().findFirst().or(() -> drifted.stream().findFirst());
+  }
+
+  private boolean anEntryFailed() {
+    return status().getSettings().stream().anyMatch(s -> FAILED.contains(s.getState()))
+        || status().getRoutes().stream().anyMatch(r -> FAILED.contains(r.getState()));
   }
 
   private void classify(

@@ -70,6 +70,11 @@ public final class ProfileStatusBuilder {
         applied++;
       }
     }
+    if (plan.valid()) {
+      status.setTimings(
+          ProfileTimings.of(plan.profile(), plan.selected().stream().map(states::get).toList())
+              .orElse(null));
+    }
     status.setMatchedNodes(plan.selected().size());
     status.setAppliedNodes(applied);
     status.setFailedNodes(failed.size());

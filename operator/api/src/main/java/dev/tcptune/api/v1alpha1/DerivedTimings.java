@@ -9,6 +9,12 @@ import lombok.Data;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class DerivedTimings {
   @JsonPropertyDescription(
+      "The figures are for this kernel: the oldest among the selected nodes, with every key the"
+          + " profile does not set at that kernel's default and the typical round trip of"
+          + " `tcptune explain` (which also gives the ranges).")
+  private String kernelVersion;
+
+  @JsonPropertyDescription(
       "connect() to a silent peer fails after about this many seconds on the node's kernel"
           + " (tcp_syn_retries, and tcp_syn_linear_timeouts from kernel 6.7).")
   private Double connectTimeoutSeconds;

@@ -2,7 +2,9 @@ package dev.tcptune.kernel.apply;
 
 /** What the applier will do with one planned key or route; decided before anything is written. */
 public enum PlanAction {
-  /** Already at the desired value. */
+  /**
+   * Already at the desired value, or every route the rule matches is set by a more specific rule.
+   */
   KEEP,
   /** Differs: will be written (Enforce) or reported as drifted (Audit). */
   WRITE,

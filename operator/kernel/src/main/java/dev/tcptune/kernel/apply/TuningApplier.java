@@ -177,7 +177,7 @@ public final class TuningApplier {
   /** A route that is not changed: in sync, drifted (audit), unsupported or invalid. */
   static RouteResult comparedRoute(PlannedRoute p, OriginalsJournal journal) {
     return switch (p.action()) {
-      case KEEP -> routeResult(p, journal, currentOf(p), SettingStatus.IN_SYNC, "");
+      case KEEP -> routeResult(p, journal, currentOf(p), SettingStatus.IN_SYNC, p.message());
       case WRITE ->
           routeResult(
               p,

@@ -60,9 +60,10 @@ public final class TuningPlanner {
     }
     List<PlannedRoute> plannedRoutes = new ArrayList<>();
     List<Route> current = desired.routes().isEmpty() ? List.of() : routes.routes();
+    Map<String, Integer> mostSpecific = mostSpecific(desired.routes(), current);
     Map<String, RouteRule> claimed = new HashMap<>();
     for (DesiredRoute rule : desired.routes()) {
-      for (PlannedRoute planned : planRule(rule, current, claimed)) {
+      for (PlannedRoute planned : planRule(rule, current, claimed, mostSpecific)) {
         if (planned.action() == PlanAction.INVALID) {
           errors.add(planned.message());
         }
@@ -112,8 +113,34 @@ public final class TuningPlanner {
     return String.join(" ", numbers);
   }
 
+  /**
+   * Per route id, the highest {@link RouteRule#specificity()} of the valid rules that match it: a
+   * rule for one device takes its routes from a rule for every device, a family's default ({@code
+   * 0.0.0.0/0}) from {@code default}. The spec can hold both when it merges profiles (the narrower
+   * one from the profile with precedence), and one profile may say "20ms to 10.0.0.0/8, 50ms of it
+   * through eth1".
+   */
+  private static Map<String, Integer> mostSpecific(List<DesiredRoute> rules, List<Route> current) {
+    Map<String, Integer> best = new HashMap<>();
+    for (DesiredRoute desired : rules) {
+      RouteRule rule = desired.rule();
+      if (rule.validate().isPresent()) {
+        continue;
+      }
+      for (Route route : current) {
+        if (rule.matches(route)) {
+          best.merge(route.id(), rule.specificity(), Math::max);
+        }
+      }
+    }
+    return best;
+  }
+
   private static List<PlannedRoute> planRule(
-      DesiredRoute desired, List<Route> current, Map<String, RouteRule> claimed) {
+      DesiredRoute desired,
+      List<Route> current,
+      Map<String, RouteRule> claimed,
+      Map<String, Integer> mostSpecific) {
     RouteRule rule = desired.rule();
     Mode mode = desired.mode();
     Optional<String> error = rule.validate();
@@ -122,10 +149,16 @@ public final class TuningPlanner {
           new PlannedRoute(rule, mode, Optional.empty(), PlanAction.INVALID, error.get()));
     }
     List<PlannedRoute> planned = new ArrayList<>();
+    List<String> takenByNarrower = new ArrayList<>();
     for (Route route : current) {
       if (!rule.matches(route)) {
         continue;
       }
+      if (mostSpecific.get(route.id()) > rule.specificity()) {
+        takenByNarrower.add(route.id());
+        continue;
+      }
+      // Two rules as specific as each other on one route: the spec contradicts itself.
       RouteRule earlier = claimed.putIfAbsent(route.id(), rule);
       if (earlier != null) {
         planned.add(
@@ -157,7 +190,18 @@ public final class TuningPlanner {
       PlanAction action = route.rtoMinMillis().equals(wanted) ? PlanAction.KEEP : PlanAction.WRITE;
       planned.add(new PlannedRoute(rule, mode, Optional.of(route), action, ""));
     }
-    if (planned.isEmpty()) {
+    if (planned.isEmpty() && !takenByNarrower.isEmpty()) {
+      planned.add(
+          new PlannedRoute(
+              rule,
+              mode,
+              Optional.empty(),
+              PlanAction.KEEP,
+              "route rule "
+                  + rule.describe()
+                  + ": every route it matches is set by a more specific rule: "
+                  + String.join(", ", takenByNarrower)));
+    } else if (planned.isEmpty()) {
       planned.add(
           new PlannedRoute(
               rule,

@@ -80,6 +80,15 @@ public record RouteRule(String destination, Optional<String> device, int rtoMill
     return Destinations.canonical(destination).map(route.dstCidr()::equals).orElse(false);
   }
 
+  /**
+   * How narrowly this rule picks routes; when several rules match one route, the most specific one
+   * sets it: a rule for one device (2) over a rule for every device, then a family's default or an
+   * address (1) over {@code default}, which matches the default route of both families (0).
+   */
+  public int specificity() {
+    return (device.isPresent() ? 2 : 0) + (destination.equals("default") ? 0 : 1);
+  }
+
   /** Human form: {@code "127.0.0.1 dev lo rto_min 20ms"}. */
   public String describe() {
     return destination + device.map(d -> " dev " + d).orElse("") + " rto_min " + rtoMillis + "ms";

@@ -254,19 +254,61 @@ class TuningApplierTest {
   }
 
   @Test
-  void aRouteMatchedByTwoRulesIsInvalidAndValuesAreWrittenInCanonicalForm() {
+  void aRouteMatchedByTwoEquallySpecificRulesIsInvalidAndValuesAreWrittenInCanonicalForm() {
     Plan twice =
         planner.plan(
-            desired(Map.of(), RouteRule.to("default", 20), RouteRule.to("0.0.0.0/0", 30)),
+            desired(Map.of(), RouteRule.to("127.0.0.1", 20), RouteRule.to("127.0.0.1/32", 30)),
             store,
             routes,
             KERNEL);
     assertThat(twice.valid()).isFalse();
     assertThat(twice.routes().get(1).message())
-        .contains("main/0.0.0.0/0/eth0", "already matched by rule default rto_min 20ms");
+        .contains("local/127.0.0.1/32/lo", "already matched by rule 127.0.0.1 rto_min 20ms");
 
     applyOnce(desired(Map.of("net.ipv4.ip_local_port_range", " 010240\t 65000 ")));
     assertThat(store.writes()).containsExactly("net.ipv4.ip_local_port_range=10240 65000");
+  }
+
+  @Test
+  void theMostSpecificRuleSetsARouteWhateverTheOrder() {
+    // A merged spec: 30ms to the default route through eth0 (a device: more specific) and 20ms to
+    // every default route. The device rule takes eth0's route; the other one has nothing left.
+    ApplyReport report =
+        applyOnce(
+            desired(
+                Map.of(),
+                RouteRule.to("default", 20),
+                new RouteRule("default", Optional.of("eth0"), 30)));
+
+    assertThat(routes.changes()).containsExactly("main/0.0.0.0/0/eth0 rto_min=30");
+    assertThat(report.fullyApplied()).isTrue();
+    assertThat(report.routes())
+        .extracting(RouteResult::rule, RouteResult::status)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("default rto_min 20ms", SettingStatus.IN_SYNC),
+            org.assertj.core.groups.Tuple.tuple(
+                "default dev eth0 rto_min 30ms", SettingStatus.APPLIED));
+    assertThat(report.routes().get(0).message())
+        .contains("every route it matches is set by a more specific rule: main/0.0.0.0/0/eth0");
+  }
+
+  @Test
+  void aFamilyDefaultIsMoreSpecificThanDefaultAndABroaderRuleKeepsTheRoutesLeftToIt() {
+    ApplyReport report =
+        applyOnce(
+            desired(
+                Map.of(),
+                RouteRule.to("0.0.0.0/0", 30),
+                RouteRule.to("default", 20),
+                RouteRule.to("127.0.0.1", 40)));
+
+    assertThat(report.fullyApplied()).isTrue();
+    assertThat(routes.changes())
+        .containsExactlyInAnyOrder(
+            "main/0.0.0.0/0/eth0 rto_min=30", "local/127.0.0.1/32/lo rto_min=40");
+    assertThat(report.routes())
+        .extracting(RouteResult::status)
+        .containsExactly(SettingStatus.APPLIED, SettingStatus.IN_SYNC, SettingStatus.APPLIED);
   }
 
   @Test

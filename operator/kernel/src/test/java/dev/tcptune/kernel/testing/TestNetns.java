@@ -15,7 +15,9 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -25,13 +27,34 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * fails. Skips the test (assumption) unless running as root with {@code ip} available.
  *
  * <pre>{@code @RegisterExtension final TestNetns netns = new TestNetns();}</pre>
+ *
+ * <p>{@link #perClass()} on a static field gives one namespace to every test of the class (for slow
+ * fixtures such as an agent process per namespace), removed after the last test:
+ *
+ * <pre>{@code @RegisterExtension static final TestNetns node = TestNetns.perClass();}</pre>
  */
-public final class TestNetns implements BeforeEachCallback, AfterEachCallback {
+public final class TestNetns
+    implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
 
   private final CommandRunner runner = new ProcessCommandRunner(Duration.ofSeconds(20));
   private final List<Process> processes = new ArrayList<>();
   private final List<String> hostLinks = new ArrayList<>();
+  private final boolean perClass;
   private String name;
+
+  /** A namespace per test. */
+  public TestNetns() {
+    this(false);
+  }
+
+  private TestNetns(boolean perClass) {
+    this.perClass = perClass;
+  }
+
+  /** One namespace for all tests of a class; register it on a static field. */
+  public static TestNetns perClass() {
+    return new TestNetns(true);
+  }
 
   /** True when kernel tests can run here: root and {@code ip}. */
   public static boolean available() {
@@ -47,7 +70,34 @@ public final class TestNetns implements BeforeEachCallback, AfterEachCallback {
   }
 
   @Override
+  public void beforeAll(ExtensionContext context) {
+    if (perClass) {
+      create();
+    }
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    if (perClass) {
+      delete();
+    }
+  }
+
+  @Override
   public void beforeEach(ExtensionContext context) {
+    if (!perClass) {
+      create();
+    }
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) {
+    if (!perClass) {
+      delete();
+    }
+  }
+
+  private void create() {
     if (System.getenv("TCPTUNE_REQUIRE_KERNEL_TESTS") != null) {
       // CI sets this: a kernel test that cannot run there is a failure, not a silent skip.
       if (!available()) {
@@ -61,8 +111,7 @@ public final class TestNetns implements BeforeEachCallback, AfterEachCallback {
     exec("ip", "link", "set", "lo", "up");
   }
 
-  @Override
-  public void afterEach(ExtensionContext context) {
+  private void delete() {
     if (name == null) {
       return;
     }

@@ -1,4 +1,4 @@
-package dev.tcptune.agent;
+package dev.tcptune.localcluster;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -12,14 +12,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A byte relay between a TCP port and a unix domain socket, for agents under test: the API server
- * listens on the host's 127.0.0.1, which a process inside a network namespace cannot reach, but a
- * unix socket is a file and crosses network namespaces. The test JVM relays {@code unix socket ->
- * 127.0.0.1:apiPort}; a copy of this class run with {@code ip netns exec} relays {@code
+ * A byte relay between a TCP port and a unix domain socket, for agents of simulated nodes: the API
+ * server listens on the host's 127.0.0.1, which a process inside a network namespace cannot reach,
+ * but a unix socket is a file and crosses network namespaces. The host side relays {@code unix
+ * socket -> 127.0.0.1:apiPort}; this class run with {@code ip netns exec} relays {@code
  * 127.0.0.1:port (in the namespace) -> unix socket}. TLS passes through untouched.
  *
  * <pre>
- *   java -cp test-classes dev.tcptune.agent.Relay tcp-to-unix PORT SOCKET   (in the namespace)
+ *   java -cp tcptune.jar dev.tcptune.localcluster.Relay tcp-to-unix PORT SOCKET   (in the namespace)
  * </pre>
  */
 public final class Relay implements AutoCloseable {
