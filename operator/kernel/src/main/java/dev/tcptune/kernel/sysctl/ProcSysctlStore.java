@@ -34,6 +34,10 @@ import java.util.Optional;
  */
 public final class ProcSysctlStore implements SysctlStore {
 
+  /** Files that show whether a directory is a writable /proc/sys (opened, never written). */
+  private static final List<String> PROBES =
+      List.of("net.core.somaxconn", "net.ipv4.tcp_fin_timeout");
+
   /** Where the kernel exposes sysctls. */
   public static final Path PROC_SYS = Path.of("/proc/sys");
 
@@ -62,19 +66,29 @@ public final class ProcSysctlStore implements SysctlStore {
 
   /**
    * Why {@code root} cannot be written as this process's sysctls, empty when it can: it must be an
-   * absolute path on procfs whose {@code net/core/somaxconn} this process may write (a read-only
-   * mount, or a process that is neither uid 0 nor holds {@code CAP_NET_ADMIN}, may not).
+   * absolute path on procfs whose {@code net/core/somaxconn} (or, when that is missing, {@code
+   * net/ipv4/tcp_fin_timeout}) this process may write (a read-only mount, or a process that is
+   * neither uid 0 nor holds {@code CAP_NET_ADMIN}, may not).
    */
   public static Optional<String> checkWritableRoot(Path root) {
     Objects.requireNonNull(root, "root");
     if (!root.isAbsolute()) {
       return Optional.of(root + " is not an absolute path");
     }
-    Path probe = root.resolve(SysctlValues.procPath("net.core.somaxconn"));
-    if (!Files.isRegularFile(probe)) {
+    // Two keys of different directories: a kernel built without one (or a test hiding it) still
+    // has the other.
+    Optional<Path> found =
+        PROBES.stream()
+            .map(key -> root.resolve(SysctlValues.procPath(key)))
+            .filter(Files::isRegularFile)
+            .findFirst();
+    if (found.isEmpty()) {
       return Optional.of(
-          root + " does not hold net/core/somaxconn: it must be a /proc/sys directory");
+          root
+              + " holds neither net/core/somaxconn nor net/ipv4/tcp_fin_timeout: it must be a"
+              + " /proc/sys directory");
     }
+    Path probe = found.get();
     try {
       String type = Files.getFileStore(probe).type();
       if (!"proc".equals(type)) {

@@ -23,11 +23,17 @@ class ProcSysctlRootTest {
   @Test
   void otherDirectoriesAndRelativePathsAreRefused() {
     assertThat(ProcSysctlStore.checkWritableRoot(dir))
-        .hasValueSatisfying(why -> assertThat(why).contains("does not hold net/core/somaxconn"));
+        .hasValueSatisfying(
+            why ->
+                assertThat(why)
+                    .contains("holds neither net/core/somaxconn nor net/ipv4/tcp_fin_timeout"));
     assertThat(ProcSysctlStore.checkWritableRoot(Path.of("proc/sys")))
         .hasValueSatisfying(why -> assertThat(why).contains("not an absolute path"));
     assertThat(ProcSysctlStore.checkWritableRoot(Path.of("/proc")))
-        .hasValueSatisfying(why -> assertThat(why).contains("does not hold net/core/somaxconn"));
+        .hasValueSatisfying(
+            why ->
+                assertThat(why)
+                    .contains("holds neither net/core/somaxconn nor net/ipv4/tcp_fin_timeout"));
   }
 
   @Test
