@@ -164,7 +164,7 @@ public final class AgentNode implements AutoCloseable {
     return netns;
   }
 
-  static void stop(Process process, boolean kill) throws InterruptedException {
+  public static void stop(Process process, boolean kill) throws InterruptedException {
     if (kill) {
       process.destroyForcibly();
     } else {

@@ -62,7 +62,7 @@ final class E2eCluster implements AutoCloseable {
 
   static final Duration WAIT = Duration.ofSeconds(60);
 
-  private static final String NAMESPACE = "tcptune-e2e";
+  static final String NAMESPACE = "tcptune-e2e";
 
   private final KubernetesClient client;
   private final ControlPlane controlPlane;
@@ -82,11 +82,7 @@ final class E2eCluster implements AutoCloseable {
   /** Starts the operator; {@code run} labels every object of the calling test class. */
   static E2eCluster start(KubernetesClient client, ControlPlane controlPlane, String run)
       throws Exception {
-    client
-        .namespaces()
-        .resource(
-            new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
-        .serverSideApply();
+    createNamespace(client);
     TcpTuneOperator operator =
         TcpTuneOperator.start(
             client,
@@ -100,6 +96,24 @@ final class E2eCluster implements AutoCloseable {
             Clock.systemUTC(),
             false);
     return new E2eCluster(client, controlPlane, run, operator);
+  }
+
+  /**
+   * Nodes and profiles without an operator in this JVM: the caller runs operator processes (see
+   * {@link OperatorProcess}) in {@link #NAMESPACE}.
+   */
+  static E2eCluster withoutOperator(
+      KubernetesClient client, ControlPlane controlPlane, String run) {
+    createNamespace(client);
+    return new E2eCluster(client, controlPlane, run, null);
+  }
+
+  private static void createNamespace(KubernetesClient client) {
+    client
+        .namespaces()
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
+        .serverSideApply();
   }
 
   KubernetesClient client() {
@@ -356,7 +370,9 @@ final class E2eCluster implements AutoCloseable {
     try {
       removeAll();
     } finally {
-      operator.close();
+      if (operator != null) {
+        operator.close();
+      }
     }
   }
 }
