@@ -13,6 +13,7 @@ import dev.tcptune.api.v1alpha1.TcpProfile;
 import dev.tcptune.operator.OperatorConfig;
 import dev.tcptune.operator.TcpTuneOperator;
 import dev.tcptune.testing.ControlPlane;
+import dev.tcptune.testing.OnConflict;
 import dev.tcptune.testing.RealApiServer;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -337,14 +338,21 @@ class ChartIT {
                 });
       } finally {
         admin.resource(profile).withGracePeriod(0).delete();
-        admin
-            .resources(TcpProfile.class)
-            .withName("chart-profile")
-            .edit(
-                p -> {
-                  p.getMetadata().setFinalizers(List.of());
-                  return p;
-                });
+        // The operator still works on the deleted profile (status, its own finalizer): retry on
+        // 409, and stop once the profile is gone.
+        OnConflict.retry(
+            () -> {
+              if (admin.resources(TcpProfile.class).withName("chart-profile").get() != null) {
+                admin
+                    .resources(TcpProfile.class)
+                    .withName("chart-profile")
+                    .edit(
+                        p -> {
+                          p.getMetadata().setFinalizers(List.of());
+                          return p;
+                        });
+              }
+            });
         admin.nodes().withName("chart-node-c").delete();
         admin.resources(TcpNodeState.class).withName("chart-node-c").delete();
       }
