@@ -9,6 +9,7 @@ import dev.tcptune.kernel.apply.SettingStatus;
 import dev.tcptune.kernel.apply.TuningPlanner;
 import dev.tcptune.kernel.catalog.KernelVersion;
 import dev.tcptune.kernel.catalog.TunableCatalog;
+import dev.tcptune.kernel.exec.Capabilities;
 import dev.tcptune.kernel.exec.NamespaceGuard;
 import dev.tcptune.kernel.exec.NetworkNamespace;
 import dev.tcptune.kernel.exec.ProcessCommandRunner;
@@ -80,8 +81,9 @@ public final class Agent implements AutoCloseable {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     this.metrics = new AgentMetrics(registry);
     ProcessCommandRunner runner = new ProcessCommandRunner();
-    // The agent runs in the namespace it tunes (checked at start): /proc/sys is written directly.
-    this.sysctls = ProcSysctlStore.current();
+    // The agent runs in the namespace it tunes (checked at start): /proc/sys (or the writable
+    // mount of it) is written directly.
+    this.sysctls = ProcSysctlStore.rootedAt(config.procSys());
     KernelVersion kernel = KernelVersion.running();
     this.tuner =
         new NodeTuner(
@@ -109,11 +111,24 @@ public final class Agent implements AutoCloseable {
   }
 
   /**
-   * Refuses to run outside the network namespace the agent must tune.
+   * Refuses to run without what tuning needs, before anything is written: {@code CAP_NET_ADMIN}
+   * (effective), the network namespace the agent must tune, and a writable sysctl root.
    *
-   * @throws IllegalStateException naming the namespace and what to do
+   * @throws IllegalStateException naming what is missing and what to change
    */
-  public static void checkNamespace(AgentConfig config) {
+  public static void preflight(AgentConfig config) {
+    Capabilities caps;
+    try {
+      caps = Capabilities.ofThisProcess();
+    } catch (IOException | IllegalArgumentException e) {
+      throw new IllegalStateException(
+          "refusing to start: cannot read this process's capabilities: " + e.getMessage(), e);
+    }
+    caps.missingForTuning()
+        .ifPresent(
+            problem -> {
+              throw new IllegalStateException("refusing to start: " + problem);
+            });
     NetworkNamespace target =
         config.netns().map(NetworkNamespace::named).orElse(NetworkNamespace.current());
     NamespaceGuard.system()
@@ -122,15 +137,21 @@ public final class Agent implements AutoCloseable {
             problem -> {
               throw new IllegalStateException("refusing to start: " + problem);
             });
+    ProcSysctlStore.checkWritableRoot(config.procSys())
+        .ifPresent(
+            problem -> {
+              throw new IllegalStateException("refusing to start: --proc-sys: " + problem);
+            });
   }
 
   /**
-   * Starts an agent: checks the network namespace, starts the probes, the watch and the loop.
+   * Starts an agent: checks privileges and the network namespace ({@link #preflight}), starts the
+   * probes, the watch and the loop.
    *
-   * @throws IllegalStateException when the agent is not in the namespace it must tune
+   * @throws IllegalStateException when the agent lacks a privilege or is in the wrong namespace
    */
   public static Agent start(AgentConfig config, KubernetesClient client) throws IOException {
-    checkNamespace(config);
+    preflight(config);
     Agent agent = new Agent(config, client, Clock.systemUTC());
     agent.startWatching();
     return agent;

@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
  * @param netns for tests: the `ip netns` namespace the agent is meant to run in
  * @param stateDir where a copy of the originals journal is kept on the node, for when the
  *     TcpNodeState (and with it its status) is deleted
+ * @param procSys the directory written as /proc/sys: /proc/sys itself, or where a container that is
+ *     not privileged has the host's /proc/sys/net mounted writable (/host/proc/sys)
  */
 public record AgentConfig(
     String nodeName,
@@ -30,7 +32,8 @@ public record AgentConfig(
     Duration heartbeat,
     int metricsPort,
     Optional<String> netns,
-    Path stateDir) {
+    Path stateDir,
+    Path procSys) {
 
   /** Default of {@link #checkInterval}: reads only, no API traffic, so it can be short. */
   public static final Duration DEFAULT_CHECK_INTERVAL = Duration.ofSeconds(10);
@@ -47,6 +50,9 @@ public record AgentConfig(
   /** Default of {@link #stateDir}. */
   public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/tcptune");
 
+  /** Default of {@link #procSys}. */
+  public static final Path DEFAULT_PROC_SYS = Path.of("/proc/sys");
+
   /** A Kubernetes node name: a DNS subdomain. */
   private static final Pattern NODE_NAME =
       Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
@@ -60,6 +66,7 @@ public record AgentConfig(
     Objects.requireNonNull(heartbeat, "heartbeat");
     Objects.requireNonNull(netns, "netns");
     Objects.requireNonNull(stateDir, "stateDir");
+    Objects.requireNonNull(procSys, "procSys");
     List<String> problems = new ArrayList<>();
     if (nodeName == null || nodeName.isBlank()) {
       problems.add(
@@ -76,6 +83,13 @@ public record AgentConfig(
     checkInterval("--heartbeat", heartbeat, problems);
     if (metricsPort < 0 || metricsPort > 65535) {
       problems.add("--metrics-port: " + metricsPort + " is not allowed (allowed: 0..65535)");
+    }
+    if (!procSys.isAbsolute() || !procSys.normalize().equals(procSys)) {
+      problems.add(
+          "--proc-sys: '"
+              + procSys
+              + "' is not allowed (allowed: an absolute path without . or .., e.g. /proc/sys or"
+              + " /host/proc/sys)");
     }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("; ", problems));

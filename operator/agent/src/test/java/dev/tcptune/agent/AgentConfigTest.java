@@ -25,6 +25,24 @@ class AgentConfigTest {
         .hasMessageContaining("--metrics-port: 70000 is not allowed (allowed: 0..65535)");
   }
 
+  @Test
+  void procSysMustBeAnAbsoluteNormalPath() {
+    for (String bad : new String[] {"proc/sys", "/host/../etc", "/host/./proc/sys"}) {
+      assertThatThrownBy(
+              () ->
+                  new AgentConfig(
+                      "node-1",
+                      AgentConfig.DEFAULT_CHECK_INTERVAL,
+                      AgentConfig.DEFAULT_STATS_INTERVAL,
+                      AgentConfig.DEFAULT_HEARTBEAT,
+                      0,
+                      Optional.empty(),
+                      Path.of("/tmp"),
+                      Path.of(bad)))
+          .hasMessageContaining("--proc-sys: '" + bad + "' is not allowed (allowed: an absolute");
+    }
+  }
+
   private static AgentConfig config(String node, Duration check, int port) {
     return new AgentConfig(
         node,
@@ -33,6 +51,7 @@ class AgentConfigTest {
         AgentConfig.DEFAULT_HEARTBEAT,
         port,
         Optional.empty(),
-        Path.of("/tmp"));
+        Path.of("/tmp"),
+        AgentConfig.DEFAULT_PROC_SYS);
   }
 }

@@ -85,6 +85,16 @@ final class AgentCommand implements Callable<Integer> {
   Path stateDir;
 
   @Option(
+      names = "--proc-sys",
+      paramLabel = "DIR",
+      defaultValue = "${env:TCPTUNE_PROC_SYS:-/proc/sys}",
+      description =
+          "[TCPTUNE_PROC_SYS] The directory written as /proc/sys (default /proc/sys). A container"
+              + " that is not privileged has /proc/sys read-only: mount the host's /proc/sys/net"
+              + " writable at DIR/net (hostPath) and give DIR, e.g. /host/proc/sys.")
+  Path procSys;
+
+  @Option(
       names = "--netns",
       paramLabel = "NAME",
       description =
@@ -103,7 +113,8 @@ final class AgentCommand implements Callable<Integer> {
             heartbeat,
             metricsPort,
             Optional.ofNullable(netns),
-            stateDir);
+            stateDir,
+            procSys);
     LOG.atInfo()
         .addKeyValue("nodeName", config.nodeName())
         .addKeyValue("checkInterval", config.checkInterval())
@@ -112,8 +123,11 @@ final class AgentCommand implements Callable<Integer> {
         .addKeyValue("metricsPort", config.metricsPort())
         .addKeyValue("netns", config.netns().orElse("host"))
         .addKeyValue("stateDir", config.stateDir())
+        .addKeyValue("procSys", config.procSys())
         .log("agent starting");
-    Agent.checkNamespace(config);
+    // Before any client or kernel work: a missing privilege or the wrong namespace stops the
+    // agent here rather than half-applying a spec.
+    Agent.preflight(config);
     KubernetesClient client;
     try {
       client =

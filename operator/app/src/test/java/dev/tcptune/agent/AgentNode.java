@@ -69,6 +69,11 @@ public final class AgentNode implements AutoCloseable {
     return client;
   }
 
+  /** The kubeconfig the agents use (it works inside the namespace). */
+  Path kubeconfig() {
+    return api.kubeconfig();
+  }
+
   /** The agent's state directory (journal copy on the node). */
   Path stateDir() {
     return dir.resolve("state");
@@ -90,6 +95,16 @@ public final class AgentNode implements AutoCloseable {
    * own.
    */
   public Process startAgent(String... flags) throws IOException {
+    List<String> inNamespace = List.of();
+    return startAgent(
+        hidden != null ? hidden.wrap(inNamespace) : netns.namespace().wrap(inNamespace), flags);
+  }
+
+  /**
+   * Starts {@code tcptune agent} with {@code flags} through {@code launcher}, an argv prefix that
+   * must enter the node's namespace (e.g. {@code nsenter --net=/run/netns/NS setpriv ... --}).
+   */
+  public Process startAgent(List<String> launcher, String... flags) throws IOException {
     List<String> argv =
         new ArrayList<>(
             List.of(
@@ -107,8 +122,10 @@ public final class AgentNode implements AutoCloseable {
                 "--state-dir",
                 stateDir().toString()));
     argv.addAll(List.of(flags));
+    List<String> command = new ArrayList<>(launcher);
+    command.addAll(argv);
     ProcessBuilder builder =
-        new ProcessBuilder(hidden != null ? hidden.wrap(argv) : netns.namespace().wrap(argv))
+        new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("agent-" + (++started) + ".log").toFile());
     Map<String, String> env = builder.environment();

@@ -400,9 +400,11 @@ class ChartIT {
                 });
       } finally {
         admin.resource(profile).withGracePeriod(0).delete();
-        // No agent here to restore: release the profile instead of waiting for the timeout.
+        // The operator still works on the deleted profile (status, its own finalizer): retry on
+        // 409, and stop once the profile is gone.
         OnConflict.retry(
-            () ->
+            () -> {
+              if (admin.resources(TcpProfile.class).withName("chart-profile").get() != null) {
                 admin
                     .resources(TcpProfile.class)
                     .withName("chart-profile")
@@ -410,7 +412,9 @@ class ChartIT {
                         p -> {
                           p.getMetadata().setFinalizers(List.of());
                           return p;
-                        }));
+                        });
+              }
+            });
         admin.nodes().withName("chart-node-c").delete();
         admin.resources(TcpNodeState.class).withName("chart-node-c").delete();
       }

@@ -1,7 +1,12 @@
 package dev.tcptune.operator;
 
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -21,6 +26,13 @@ public final class AgentDaemonSet extends CRUDKubernetesDependentResource<Daemon
   static final String SERVICE_ACCOUNT = "tcptune-agent";
   static final int METRICS_PORT = 9470;
   static final String STATE_DIR = "/var/lib/tcptune";
+
+  /**
+   * Where the host's /proc/sys/net is mounted writable: the runtime mounts /proc/sys read-only in a
+   * container that is not privileged. The mount shows the host's values because the agent looks its
+   * files up from the host's network namespace (hostNetwork).
+   */
+  static final String PROC_SYS = "/host/proc/sys";
 
   /**
    * A small JVM for a small job: one thread of GC, no C2 compiler, a heap sized from the
@@ -67,8 +79,10 @@ public final class AgentDaemonSet extends CRUDKubernetesDependentResource<Daemon
         .endMetadata()
         .withNewSpec()
         .withServiceAccountName(SERVICE_ACCOUNT)
-        // The settings it tunes are those of the node's own network namespace.
+        // The settings it tunes are those of the node's own network namespace. hostPID lets the
+        // agent check that on kernels before 6.18 (/proc/1 is the host's init).
         .withHostNetwork(true)
+        .withHostPID(true)
         .withDnsPolicy("ClusterFirstWithHostNet")
         .withNodeSelector(nodeSelector)
         .withTolerations(
@@ -102,6 +116,11 @@ public final class AgentDaemonSet extends CRUDKubernetesDependentResource<Daemon
         .withName("TCPTUNE_STATE_DIR")
         .withValue(STATE_DIR)
         .endEnv()
+        .addAllToEnv(
+            config.privileged()
+                ? List.of()
+                : List.of(
+                    new EnvVarBuilder().withName("TCPTUNE_PROC_SYS").withValue(PROC_SYS).build()))
         .addNewEnv()
         .withName("JAVA_TOOL_OPTIONS")
         .withValue(JVM_FLAGS)
@@ -132,12 +151,7 @@ public final class AgentDaemonSet extends CRUDKubernetesDependentResource<Daemon
         .endHttpGet()
         .withPeriodSeconds(10)
         .endReadinessProbe()
-        // Writing /proc/sys/net of the host namespace needs it; nothing else is writable.
-        .withNewSecurityContext()
-        .withPrivileged(true)
-        .withReadOnlyRootFilesystem(true)
-        .withRunAsUser(0L)
-        .endSecurityContext()
+        .withSecurityContext(securityContext(config.privileged()))
         .addNewVolumeMount()
         .withName("state")
         .withMountPath(STATE_DIR)
@@ -146,6 +160,14 @@ public final class AgentDaemonSet extends CRUDKubernetesDependentResource<Daemon
         .withName("tmp")
         .withMountPath("/tmp")
         .endVolumeMount()
+        .addAllToVolumeMounts(
+            config.privileged()
+                ? List.of()
+                : List.of(
+                    new VolumeMountBuilder()
+                        .withName("proc-sys-net")
+                        .withMountPath(PROC_SYS + "/net")
+                        .build()))
         .endContainer()
         .addNewVolume()
         .withName("state")
@@ -161,9 +183,47 @@ public final class AgentDaemonSet extends CRUDKubernetesDependentResource<Daemon
         .withSizeLimit(new Quantity("16Mi"))
         .endEmptyDir()
         .endVolume()
+        .addAllToVolumes(
+            config.privileged()
+                ? List.of()
+                : List.of(
+                    new VolumeBuilder()
+                        .withName("proc-sys-net")
+                        .withNewHostPath()
+                        .withPath("/proc/sys/net")
+                        .withType("Directory")
+                        .endHostPath()
+                        .build()))
         .endSpec()
         .endTemplate()
         .endSpec()
+        .build();
+  }
+
+  /**
+   * Least privilege by default: uid 0 with NET_ADMIN alone (routes; /proc/sys/net through the
+   * hostPath mount), nothing else. Privileged only when configured, for clusters where the narrow
+   * mode cannot work; that container holds every capability and every device.
+   */
+  static SecurityContext securityContext(boolean privileged) {
+    SecurityContextBuilder context =
+        new SecurityContextBuilder()
+            .withReadOnlyRootFilesystem(true)
+            .withRunAsUser(0L)
+            .withRunAsNonRoot(false);
+    if (privileged) {
+      return context.withPrivileged(true).build();
+    }
+    return context
+        .withPrivileged(false)
+        .withAllowPrivilegeEscalation(false)
+        .withNewCapabilities()
+        .withDrop("ALL")
+        .withAdd("NET_ADMIN")
+        .endCapabilities()
+        .withNewSeccompProfile()
+        .withType("RuntimeDefault")
+        .endSeccompProfile()
         .build();
   }
 }

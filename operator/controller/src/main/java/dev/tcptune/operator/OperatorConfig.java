@@ -42,6 +42,8 @@ public record OperatorConfig(
    * @param memoryLimit container memory limit, e.g. 128Mi; the JVM heap is sized from it
    * @param nodeSelector the nodes that run an agent, as {@code key=value,...} (empty: all)
    * @param tolerateAll run on tainted nodes too (control plane, dedicated pools)
+   * @param privileged run the agent container privileged instead of with NET_ADMIN alone and a
+   *     writable mount of the host's /proc/sys/net (for clusters where that mount cannot be made)
    */
   public record AgentConfig(
       String image,
@@ -50,7 +52,8 @@ public record OperatorConfig(
       String cpuRequest,
       String memoryLimit,
       Map<String, String> nodeSelector,
-      boolean tolerateAll) {}
+      boolean tolerateAll,
+      boolean privileged) {}
 
   public OperatorConfig {
     Objects.requireNonNull(namespace, "namespace");
@@ -87,7 +90,9 @@ public record OperatorConfig(
             or(get, "TCPTUNE_AGENT_CPU_REQUEST", "10m"),
             or(get, "TCPTUNE_AGENT_MEMORY_LIMIT", "128Mi"),
             labels(or(get, "TCPTUNE_AGENT_NODE_SELECTOR", "")),
-            Boolean.parseBoolean(or(get, "TCPTUNE_AGENT_TOLERATE_ALL", "true"))));
+            Boolean.parseBoolean(or(get, "TCPTUNE_AGENT_TOLERATE_ALL", "true")),
+            strictBoolean(
+                "TCPTUNE_AGENT_PRIVILEGED", or(get, "TCPTUNE_AGENT_PRIVILEGED", "false"))));
   }
 
   private static String or(Function<String, String> env, String name, String fallback) {
@@ -106,6 +111,14 @@ public record OperatorConfig(
       throw new IllegalArgumentException(
           name + ": '" + value + "' is not allowed (allowed: 0..65535)");
     }
+  }
+
+  private static boolean strictBoolean(String name, String value) {
+    if (!value.equals("true") && !value.equals("false")) {
+      throw new IllegalArgumentException(
+          name + ": '" + value + "' is not allowed (allowed: true or false)");
+    }
+    return Boolean.parseBoolean(value);
   }
 
   static Duration duration(String name, String value) {

@@ -75,4 +75,62 @@ class OperatorConfigTest {
     assertThat(pod.getTolerations()).isEmpty();
     assertThat(first.getMetadata().getNamespace()).isEqualTo("ops");
   }
+
+  @Test
+  void agentRunsWithNetAdminAloneByDefault() {
+    var pod =
+        AgentDaemonSet.desired(OperatorConfig.fromEnvironment(Map.of()).agent(), "ops")
+            .getSpec()
+            .getTemplate()
+            .getSpec();
+    var agent = pod.getContainers().get(0);
+    var security = agent.getSecurityContext();
+
+    assertThat(pod.getHostNetwork()).isTrue();
+    assertThat(security.getPrivileged()).isFalse();
+    assertThat(security.getAllowPrivilegeEscalation()).isFalse();
+    assertThat(security.getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(security.getCapabilities().getAdd()).containsExactly("NET_ADMIN");
+    assertThat(security.getReadOnlyRootFilesystem()).isTrue();
+    assertThat(security.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    // Only the host's /proc/sys/net is writable, and the agent is told to write there.
+    assertThat(pod.getVolumes())
+        .filteredOn(v -> v.getHostPath() != null)
+        .extracting(v -> v.getHostPath().getPath())
+        .containsExactlyInAnyOrder("/proc/sys/net", "/var/lib/tcptune");
+    assertThat(agent.getVolumeMounts())
+        .filteredOn(m -> m.getName().equals("proc-sys-net"))
+        .singleElement()
+        .satisfies(
+            m -> {
+              assertThat(m.getMountPath()).isEqualTo("/host/proc/sys/net");
+              assertThat(m.getReadOnly()).isNotEqualTo(Boolean.TRUE);
+            });
+    assertThat(agent.getEnv())
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo("TCPTUNE_PROC_SYS");
+              assertThat(e.getValue()).isEqualTo("/host/proc/sys");
+            });
+  }
+
+  @Test
+  void privilegedModeIsASwitch() {
+    var pod =
+        AgentDaemonSet.desired(
+                OperatorConfig.fromEnvironment(Map.of("TCPTUNE_AGENT_PRIVILEGED", "true")).agent(),
+                "ops")
+            .getSpec()
+            .getTemplate()
+            .getSpec();
+    var agent = pod.getContainers().get(0);
+
+    assertThat(agent.getSecurityContext().getPrivileged()).isTrue();
+    assertThat(agent.getSecurityContext().getCapabilities()).isNull();
+    assertThat(agent.getEnv()).noneMatch(e -> e.getName().equals("TCPTUNE_PROC_SYS"));
+    assertThat(pod.getVolumes()).noneMatch(v -> v.getName().equals("proc-sys-net"));
+    assertThatThrownBy(
+            () -> OperatorConfig.fromEnvironment(Map.of("TCPTUNE_AGENT_PRIVILEGED", "yes")))
+        .hasMessage("TCPTUNE_AGENT_PRIVILEGED: 'yes' is not allowed (allowed: true or false)");
+  }
 }

@@ -6,6 +6,7 @@ import dev.tcptune.kernel.exec.CommandRunner;
 import dev.tcptune.kernel.exec.NetworkNamespace;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -20,8 +21,22 @@ import java.util.Optional;
  * is plain file I/O (what {@code sysctl -w} does, no process spawned per key); for a named
  * namespace it runs {@code cat} and {@code tee} inside it, because /proc/sys/net shows the
  * namespace of the process that opens the file.
+ *
+ * <p><b>Root.</b> Container runtimes mount {@code /proc/sys} read-only. A container that must write
+ * sysctls without being privileged gets the host's {@code /proc/sys/net} mounted writable somewhere
+ * else (a hostPath volume at {@code /host/proc/sys/net}, say) and uses {@link #rootedAt(Path)} with
+ * the directory above it ({@code /host/proc/sys}). Which namespace such a mount shows is decided
+ * when a file is looked up, by the network namespace of the process looking it up, not by the
+ * process that made the mount: procfs keeps one set of {@code net} entries per namespace. So the
+ * mounted path reaches the host's values only from a process in the host's network namespace
+ * ({@code hostNetwork}), which {@code NamespaceGuard} checks; from anywhere else it shows that
+ * process's own namespace, exactly as {@code /proc/sys} would.
  */
 public final class ProcSysctlStore implements SysctlStore {
+
+  /** Files that show whether a directory is a writable /proc/sys (opened, never written). */
+  private static final List<String> PROBES =
+      List.of("net.core.somaxconn", "net.ipv4.tcp_fin_timeout");
 
   /** Where the kernel exposes sysctls. */
   public static final Path PROC_SYS = Path.of("/proc/sys");
@@ -41,9 +56,61 @@ public final class ProcSysctlStore implements SysctlStore {
     return rootedAt(PROC_SYS);
   }
 
-  /** Sysctls under another root (a mounted /proc of another namespace, or a test directory). */
+  /**
+   * Sysctls of this process's namespace under another root laid out as /proc/sys (a writable mount
+   * of /proc/sys/net, see above, or a test directory).
+   */
   public static ProcSysctlStore rootedAt(Path root) {
     return new ProcSysctlStore(root, NetworkNamespace.current(), null);
+  }
+
+  /**
+   * Why {@code root} cannot be written as this process's sysctls, empty when it can: it must be an
+   * absolute path on procfs whose {@code net/core/somaxconn} (or, when that is missing, {@code
+   * net/ipv4/tcp_fin_timeout}) this process may write (a read-only mount, or a process that is
+   * neither uid 0 nor holds {@code CAP_NET_ADMIN}, may not).
+   */
+  public static Optional<String> checkWritableRoot(Path root) {
+    Objects.requireNonNull(root, "root");
+    if (!root.isAbsolute()) {
+      return Optional.of(root + " is not an absolute path");
+    }
+    // Two keys of different directories: a kernel built without one (or a test hiding it) still
+    // has the other.
+    Optional<Path> found =
+        PROBES.stream()
+            .map(key -> root.resolve(SysctlValues.procPath(key)))
+            .filter(Files::isRegularFile)
+            .findFirst();
+    if (found.isEmpty()) {
+      return Optional.of(
+          root
+              + " holds neither net/core/somaxconn nor net/ipv4/tcp_fin_timeout: it must be a"
+              + " /proc/sys directory");
+    }
+    Path probe = found.get();
+    try {
+      String type = Files.getFileStore(probe).type();
+      if (!"proc".equals(type)) {
+        return Optional.of(root + " is on a " + type + " file system, not procfs");
+      }
+    } catch (IOException e) {
+      return Optional.of("cannot tell the file system of " + root + ": " + e.getMessage());
+    }
+    // Opened for writing and closed without a write, which changes nothing. Not access(2): it
+    // drops the capabilities of a process that is not uid 0, and so would call the sysctl
+    // read-only for a user holding CAP_NET_ADMIN, who may write it.
+    try (SeekableByteChannel channel = Files.newByteChannel(probe, StandardOpenOption.WRITE)) {
+      return Optional.empty();
+    } catch (IOException e) {
+      return Optional.of(
+          probe
+              + " is not writable ("
+              + e.getClass().getSimpleName()
+              + (e.getMessage() == null ? "" : ": " + e.getMessage())
+              + "; container runtimes mount /proc/sys read-only): mount the host's /proc/sys/net"
+              + " writable (a hostPath volume) at DIR/net and point the sysctl root at DIR");
+    }
   }
 
   /** The sysctls of {@code namespace}, reached through {@code runner} when it is a named one. */

@@ -8,11 +8,13 @@ import dev.tcptune.kernel.route.RouteRule;
 import dev.tcptune.kernel.sysctl.ProcSysctlStore;
 import dev.tcptune.kernel.sysctl.SysctlStore;
 import dev.tcptune.kernel.testing.NetnsApplyMain;
+import dev.tcptune.kernel.testing.Poll;
 import dev.tcptune.kernel.testing.TestNetns;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,14 +42,20 @@ class NamespaceApplyKernelTest {
   private record Run(int exit, String output) {}
 
   private Run java(boolean insideNamespace, String... args) throws Exception {
-    List<String> argv =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1",
-                "-cp",
-                System.getProperty("java.class.path"),
-                NetnsApplyMain.class.getName()));
+    return java(insideNamespace, List.of(), args);
+  }
+
+  /** A child JVM started through {@code launcher} (e.g. {@code setpriv ... --}). */
+  private Run java(boolean insideNamespace, List<String> launcher, String... args)
+      throws Exception {
+    List<String> argv = new ArrayList<>(launcher);
+    argv.addAll(
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-XX:TieredStopAtLevel=1",
+            "-cp",
+            System.getProperty("java.class.path"),
+            NetnsApplyMain.class.getName()));
     argv.addAll(List.of(args));
     List<String> command = insideNamespace ? netns.namespace().wrap(argv) : argv;
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -123,6 +131,61 @@ class NamespaceApplyKernelTest {
     Run outside = java(false, "--host", hostReference(), "--check");
     assertThat(outside.exit()).as(outside.output()).isZero();
     assertThat(outside.output()).contains("OK");
+  }
+
+  /** uid 0 with CAP_NET_ADMIN alone: every other capability dropped, also for children. */
+  static final List<String> NET_ADMIN_ONLY =
+      List.of(
+          "setpriv",
+          "--inh-caps=-all,+net_admin",
+          "--ambient-caps=-all,+net_admin",
+          "--bounding-set=-all,+net_admin",
+          "--no-new-privs",
+          "--");
+
+  @Test
+  void withNetAdminAloneHostModeStillTellsTheHostFromAnotherNamespace() throws Exception {
+    // /proc/1/ns/net needs ptrace access to init, which CAP_NET_ADMIN alone does not give: the
+    // guard identifies the host by the initial namespace's fixed inode (Linux 6.18+) or by the
+    // namespaces' own /proc/net entries.
+    Run inside = java(true, NET_ADMIN_ONLY, "--host", "/proc/1/ns/net", "net.core.somaxconn=8191");
+    assertThat(inside.exit()).as(inside.output()).isEqualTo(3);
+    assertThat(inside.output()).contains("not in the host's network namespace", "hostNetwork");
+    assertThat(netns.exec("cat", "/proc/sys/net/core/somaxconn").stdout().strip())
+        .isEqualTo("4096");
+
+    Run outside = java(false, NET_ADMIN_ONLY, "--host", "/proc/1/ns/net", "--check");
+    assertThat(outside.exit()).as(outside.output()).isZero();
+    assertThat(outside.output()).contains("OK");
+  }
+
+  @Test
+  void withoutPtraceAccessTheReferenceIsComparedThroughProcNet() throws Exception {
+    // Kernels before 6.18 have no fixed inode for the host's namespace: the guard compares with
+    // the reference process's namespace. Its ns/net cannot be opened without ptrace access (it
+    // holds every capability, the child NET_ADMIN alone), so /proc/PID/net decides, both ways.
+    Process sleeper = netns.start(List.of("sleep", "600"));
+    Path comm = Path.of("/proc", String.valueOf(sleeper.pid()), "comm");
+    // Until `ip netns exec` has entered the namespace and exec'd sleep.
+    Poll.until(
+        Duration.ofSeconds(10),
+        "sleep started in " + netns.name(),
+        () -> {
+          try {
+            return Optional.of(Files.readString(comm).strip()).filter("sleep"::equals);
+          } catch (IOException e) {
+            return Optional.empty();
+          }
+        });
+    String sameNamespace = "/proc/" + sleeper.pid() + "/ns/net";
+
+    Run same = java(true, NET_ADMIN_ONLY, "--host", sameNamespace, "--check");
+    assertThat(same.exit()).as(same.output()).isZero();
+    assertThat(same.output()).contains("OK");
+
+    Run other = java(true, NET_ADMIN_ONLY, "--host", hostReference(), "--check");
+    assertThat(other.exit()).as(other.output()).isEqualTo(3);
+    assertThat(other.output()).contains("not in the host's network namespace");
   }
 
   @Test

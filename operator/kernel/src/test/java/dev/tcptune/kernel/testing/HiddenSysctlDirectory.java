@@ -1,14 +1,11 @@
 package dev.tcptune.kernel.testing;
 
-import dev.tcptune.kernel.exec.CommandRunner;
 import dev.tcptune.kernel.exec.ProcessCommandRunner;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * A kernel that lacks some sysctls, as an older or differently built node's kernel does, for one
@@ -24,15 +21,12 @@ import java.util.UUID;
  */
 public final class HiddenSysctlDirectory implements AutoCloseable {
 
-  private final CommandRunner runner = new ProcessCommandRunner(Duration.ofSeconds(20));
-  private final Path dir;
-  private final Path mountNamespace;
+  private final PersistentMountNamespace mounts;
   private final String netns;
 
-  private HiddenSysctlDirectory(String netns, Path dir) {
+  private HiddenSysctlDirectory(String netns, PersistentMountNamespace mounts) {
     this.netns = netns;
-    this.dir = dir;
-    this.mountNamespace = dir.resolve("mnt");
+    this.mounts = mounts;
   }
 
   /**
@@ -44,29 +38,24 @@ public final class HiddenSysctlDirectory implements AutoCloseable {
     if (!sysctlDir.startsWith("/proc/sys/net/")) {
       throw new IllegalArgumentException("only /proc/sys/net directories: " + relativeDir);
     }
-    Path dir = Path.of("/run", "tcpt-mnt-" + UUID.randomUUID().toString().substring(0, 8));
-    Files.createDirectories(dir);
-    HiddenSysctlDirectory hidden = new HiddenSysctlDirectory(netns.name(), dir);
+    PersistentMountNamespace mounts = PersistentMountNamespace.create();
     try {
-      // A persistent mount namespace is bound to a file on a private mount.
-      hidden.run("mount", "--bind", dir.toString(), dir.toString());
-      hidden.run("mount", "--make-private", dir.toString());
-      Files.createFile(hidden.mountNamespace);
-      hidden.run("unshare", "--mount=" + hidden.mountNamespace, "--propagation", "private", "true");
-      hidden.run(
-          "nsenter",
-          "--mount=" + hidden.mountNamespace,
-          "--net=/run/netns/" + netns.name(),
-          "mount",
-          "-t",
-          "tmpfs",
-          "-o",
-          "ro,size=4k",
-          "tcptune-hidden",
-          sysctlDir.toString());
-      return hidden;
+      new ProcessCommandRunner(Duration.ofSeconds(20))
+          .run(
+              mounts.enter(
+                  List.of("--net=/run/netns/" + netns.name()),
+                  List.of(
+                      "mount",
+                      "-t",
+                      "tmpfs",
+                      "-o",
+                      "ro,size=4k",
+                      "tcptune-hidden",
+                      sysctlDir.toString())))
+          .orThrow();
+      return new HiddenSysctlDirectory(netns.name(), mounts);
     } catch (RuntimeException e) {
-      hidden.close();
+      mounts.close();
       throw e;
     }
   }
@@ -76,26 +65,13 @@ public final class HiddenSysctlDirectory implements AutoCloseable {
    * directory ({@code ip netns exec} semantics kept: it runs inside the mount namespace).
    */
   public List<String> wrap(List<String> argv) {
-    List<String> wrapped =
-        new ArrayList<>(
-            List.of("nsenter", "--mount=" + mountNamespace, "ip", "netns", "exec", netns));
-    wrapped.addAll(argv);
-    return wrapped;
+    List<String> inNetns = new ArrayList<>(List.of("ip", "netns", "exec", netns));
+    inNetns.addAll(argv);
+    return mounts.enter(List.of(), inNetns);
   }
 
   @Override
   public void close() {
-    runner.run(List.of("umount", mountNamespace.toString()));
-    runner.run(List.of("umount", dir.toString()));
-    try {
-      Files.deleteIfExists(mountNamespace);
-      Files.deleteIfExists(dir);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot remove " + dir, e);
-    }
-  }
-
-  private void run(String... argv) {
-    runner.run(List.of(argv)).orThrow();
+    mounts.close();
   }
 }
