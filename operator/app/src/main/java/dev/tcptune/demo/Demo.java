@@ -130,6 +130,7 @@ public final class Demo implements AutoCloseable {
     out.println("    reconciling Nodes, TcpProfiles and TcpNodeStates");
 
     step("3/6 three simulated nodes, each a Node object + a network namespace + an agent");
+    out.println("    agent logs in " + workDir + " (removed at the end)");
     for (NodeSpec node : NODES) {
       startNode(node, jar, client);
     }

@@ -562,27 +562,7 @@ class AgentIT {
   }
 
   private void awaitStatus(Duration within, ThrowingConsumer<TcpNodeState> assertion) {
-    try {
-      await()
-          .atMost(within)
-          .pollInterval(Duration.ofMillis(200))
-          .ignoreExceptions()
-          .untilAsserted(
-              () -> {
-                TcpNodeState s = node.state();
-                assertThat(s).isNotNull();
-                assertThat(s.getStatus()).as("status").isNotNull();
-                assertion.accept(s);
-              });
-    } catch (AssertionError | RuntimeException e) {
-      throw new AssertionError(
-          e.getMessage() + "\nstatus: " + statusYaml() + "\nagent logs:\n" + node.logs(), e);
-    }
-  }
-
-  private String statusYaml() {
-    TcpNodeState s = node.state();
-    return s == null ? "<no object>" : io.fabric8.kubernetes.client.utils.Serialization.asYaml(s);
+    node.awaitStatus(within, assertion);
   }
 
   private static Condition condition(TcpNodeState s, String type) {

@@ -1,5 +1,6 @@
 package dev.tcptune.agent;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.tcptune.api.v1alpha1.TcpNodeState;
@@ -9,6 +10,7 @@ import dev.tcptune.localcluster.Java;
 import dev.tcptune.localcluster.NamespaceApiAccess;
 import dev.tcptune.testing.ControlPlane;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.ThrowingConsumer;
 
 /**
  * One "node" for agent tests: a network namespace (from {@link TestNetns}), a path from inside it
@@ -134,6 +137,35 @@ public final class AgentNode implements AutoCloseable {
     Process agent = builder.start();
     agents.add(agent);
     return agent;
+  }
+
+  /**
+   * Awaits {@code assertion} on this node's TcpNodeState with a status; on timeout the message
+   * shows the object and every agent log.
+   */
+  public void awaitStatus(Duration within, ThrowingConsumer<TcpNodeState> assertion) {
+    try {
+      await()
+          .atMost(within)
+          .pollInterval(Duration.ofMillis(200))
+          .ignoreExceptions()
+          .untilAsserted(
+              () -> {
+                TcpNodeState s = state();
+                assertThat(s).isNotNull();
+                assertThat(s.getStatus()).as("status").isNotNull();
+                assertion.accept(s);
+              });
+    } catch (AssertionError | RuntimeException e) {
+      TcpNodeState s = state();
+      throw new AssertionError(
+          e.getMessage()
+              + "\nstatus: "
+              + (s == null ? "<no object>" : Serialization.asYaml(s))
+              + "\nagent logs:\n"
+              + logs(),
+          e);
+    }
   }
 
   /** Everything the agents logged, for failure messages. */

@@ -280,21 +280,7 @@ class LeastPrivilegeAgentIT {
   }
 
   private void awaitStatus(Duration within, ThrowingConsumer<TcpNodeState> assertion) {
-    try {
-      await()
-          .atMost(within)
-          .pollInterval(Duration.ofMillis(200))
-          .ignoreExceptions()
-          .untilAsserted(
-              () -> {
-                TcpNodeState s = node.state();
-                assertThat(s).isNotNull();
-                assertThat(s.getStatus()).as("status").isNotNull();
-                assertion.accept(s);
-              });
-    } catch (AssertionError | RuntimeException e) {
-      throw new AssertionError(e.getMessage() + "\nagent logs:\n" + node.logs(), e);
-    }
+    node.awaitStatus(within, assertion);
   }
 
   private static Condition condition(TcpNodeState s, String type) {
