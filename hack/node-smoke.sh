@@ -21,23 +21,33 @@ bridge=tcpt$id                             # 12 chars, under IFNAMSIZ
 cgroup_root=/tcpt-node-$id
 subnet=10.$((0x${id:0:2} % 64 + 128)).$((0x${id:2:2})).0/24
 sock=$d/containerd.sock
-pids=()
+created_host_dirs=()
+for p in /var/lib/kubelet /var/lib/cni /var/log/containers; do [[ -e $p ]] || created_host_dirs+=("$p"); done
 
 cleanup() {
   set +e
   echo "--- cleanup"
-  [[ -n ${kubelet_pid:-} ]] && kill "$kubelet_pid" && wait "$kubelet_pid"
+  if [[ -n ${kubelet_pid:-} ]]; then
+    # Removing the manifest makes the kubelet stop the pod itself (CNI DEL included) before it goes.
+    rm -f "$d/manifests/smoke.yaml"
+    for _ in $(seq 60); do
+      [[ -z $("$bin/ctr" -a "$sock" -n k8s.io tasks ls -q 2>/dev/null) ]] && break
+      sleep 0.5
+    done
+    kill "$kubelet_pid" && wait "$kubelet_pid"
+  fi
   if [[ -S $sock ]]; then
-    for t in $("$bin/ctr" -a "$sock" -n k8s.io tasks ls -q); do
+    "$bin/ctr" -a "$sock" -n k8s.io containers ls -q 2>/dev/null > "$d/sandboxes"
+    for t in $("$bin/ctr" -a "$sock" -n k8s.io tasks ls -q 2>/dev/null); do
       "$bin/ctr" -a "$sock" -n k8s.io tasks kill -s SIGKILL "$t" >/dev/null 2>&1
     done
     sleep 1
-    for t in $("$bin/ctr" -a "$sock" -n k8s.io tasks ls -q); do "$bin/ctr" -a "$sock" -n k8s.io tasks rm -f "$t" >/dev/null 2>&1; done
-    for c in $("$bin/ctr" -a "$sock" -n k8s.io containers ls -q); do "$bin/ctr" -a "$sock" -n k8s.io containers rm "$c" >/dev/null 2>&1; done
+    for t in $("$bin/ctr" -a "$sock" -n k8s.io tasks ls -q 2>/dev/null); do "$bin/ctr" -a "$sock" -n k8s.io tasks rm -f "$t" >/dev/null 2>&1; done
+    for c in $("$bin/ctr" -a "$sock" -n k8s.io containers ls -q 2>/dev/null); do "$bin/ctr" -a "$sock" -n k8s.io containers rm "$c" >/dev/null 2>&1; done
   fi
   # Shims outlive containerd (they are reparented); ours name our socket on their command line.
   for p in /proc/[0-9]*; do
-    if tr '\0' ' ' < "$p/cmdline" 2>/dev/null | grep -q -- "-address $sock "; then kill -9 "${p#/proc/}"; fi
+    if { tr '\0' ' ' < "$p/cmdline"; } 2>/dev/null | grep -q -- "-address $sock "; then kill -9 "${p#/proc/}"; fi
   done
   [[ -n ${containerd_pid:-} ]] && kill "$containerd_pid" && wait "$containerd_pid"
   # Deepest mounts first (pod volumes, overlay rootfs, network namespace files).
@@ -46,12 +56,21 @@ cleanup() {
   for h in /sys/fs/cgroup/*/; do
     [[ -d $h${cgroup_root#/} ]] && find "$h${cgroup_root#/}" -depth -type d -exec rmdir {} + 2>/dev/null
   done
+  # Paths the kubelet and libcni use whatever their root is: our entries, and the directories when
+  # this run created them.
+  find /var/log/containers -maxdepth 1 -lname "$d/*" -delete 2>/dev/null
+  for c in $(cat "$d/sandboxes" 2>/dev/null); do rm -f /var/lib/cni/results/*-"$c"-*; done
+  [[ " ${created_host_dirs[*]} " == *" /var/lib/kubelet "* ]] && rm -f /var/lib/kubelet/device-plugins/kubelet.sock
+  for p in "${created_host_dirs[@]}"; do find "$p" -depth -type d -empty -delete 2>/dev/null; done
   rm -rf "$d"
   echo "--- cleaned up $d"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# CapBnd bit 24 is CAP_SYS_RESOURCE.
+restrict_oom=false
+(( (0x$(awk '/^CapBnd/ {print $2}' /proc/self/status) >> 24) & 1 )) || restrict_oom=true
 mkdir -p "$d"/{cni,kubelet,manifests,logs,runc,shim,nri,containerd}
 cat > "$d/containerd.toml" <<EOF
 version = 3
@@ -72,6 +91,10 @@ temp = "$d/containerd/tmp"
     sandbox = "registry.k8s.io/pause:tcptune"
 [plugins.'io.containerd.cri.v1.runtime']
   netns_mounts_under_state_dir = true
+  # CAP_SYS_RESOURCE may be missing from the bounding set (it is in this sandbox VM): then runc
+  # cannot lower a container's oom_score_adj below containerd's own (the kubelet asks -998 for pod
+  # sandboxes). Clamp instead of failing every sandbox.
+  restrict_oom_score_adj = $restrict_oom
   [plugins.'io.containerd.cri.v1.runtime'.cni]
     bin_dirs = ["$bin/cni"]
     conf_dir = "$d/cni"
@@ -125,6 +148,16 @@ podLogsDir: $d/logs/pods
 enforceNodeAllocatable: []
 evictionHard: {}
 EOF
+# The kubelet wants its cgroupRoot to exist in every hierarchy (cgroup v1 here); cpuset needs cpus
+# and mems filled in before anything can join it.
+for h in /sys/fs/cgroup/*/; do
+  [[ -f ${h}cgroup.procs ]] || continue
+  mkdir -p "$h${cgroup_root#/}"
+  if [[ -f ${h}cpuset.cpus ]]; then
+    cat "${h}cpuset.cpus" > "$h${cgroup_root#/}/cpuset.cpus"
+    cat "${h}cpuset.mems" > "$h${cgroup_root#/}/cpuset.mems"
+  fi
+done
 echo "--- starting kubelet (standalone, static pod, read-only port $ro_port)"
 "$bin/kubelet" --config "$d/kubelet.yaml" --root-dir "$d/kubelet" --cert-dir "$d/kubelet/pki" \
   --hostname-override "tcpt-node-$id" --v 2 > "$d/logs/kubelet.log" 2>&1 &
@@ -136,7 +169,7 @@ while (( SECONDS < deadline )); do
   pods=$(curl -fsS "http://127.0.0.1:$ro_port/pods" 2>/dev/null || true)
   if grep -q '"phase":"Running"' <<<"$pods"; then
     echo "--- static pod Running: $(grep -o '"podIP":"[^"]*"' <<<"$pods" | head -1)"
-    "$bin/ctr" -a "$sock" -n k8s.io tasks ls | sed 's/^/    /'
+    "$bin/ctr" -a "$sock" -n k8s.io tasks ls 2>/dev/null | sed 's/^/    /'
     ip -br addr show "$bridge" | sed 's/^/    /'
     echo "==> this machine runs a kubelet with containerd, runc and CNI"
     exit 0
