@@ -7,6 +7,8 @@
 # mounts and network namespaces under the temp dir, the bridge, the cgroups below its own root.
 #
 # Usage (as root): hack/node-smoke.sh        Needs: hack/build-node.sh run with pause.oci.tar.
+# With NODE_SMOKE_KUBECONFIG=FILE the kubelet also registers with that API server, and the check
+# waits for its Node to be Ready too (the Node object is deleted afterwards).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -62,6 +64,8 @@ cleanup() {
   for c in $(cat "$d/sandboxes" 2>/dev/null); do rm -f /var/lib/cni/results/*-"$c"-*; done
   [[ " ${created_host_dirs[*]} " == *" /var/lib/kubelet "* ]] && rm -f /var/lib/kubelet/device-plugins/kubelet.sock
   for p in "${created_host_dirs[@]}"; do find "$p" -depth -type d -empty -delete 2>/dev/null; done
+  [[ -n ${NODE_SMOKE_KUBECONFIG:-} ]] && "$(dirname "$bin")/../k8s/$(basename "$bin")/kubectl" \
+    --kubeconfig "$NODE_SMOKE_KUBECONFIG" delete node "tcpt-node-$id" --ignore-not-found >/dev/null
   rm -rf "$d"
   echo "--- cleaned up $d"
 }
@@ -160,7 +164,7 @@ for h in /sys/fs/cgroup/*/; do
 done
 echo "--- starting kubelet (standalone, static pod, read-only port $ro_port)"
 "$bin/kubelet" --config "$d/kubelet.yaml" --root-dir "$d/kubelet" --cert-dir "$d/kubelet/pki" \
-  --hostname-override "tcpt-node-$id" --v 2 > "$d/logs/kubelet.log" 2>&1 &
+  --hostname-override "tcpt-node-$id" ${NODE_SMOKE_KUBECONFIG:+--kubeconfig "$NODE_SMOKE_KUBECONFIG"} --v 2 > "$d/logs/kubelet.log" 2>&1 &
 kubelet_pid=$!
 
 deadline=$((SECONDS + 120))
@@ -171,6 +175,12 @@ while (( SECONDS < deadline )); do
     echo "--- static pod Running: $(grep -o '"podIP":"[^"]*"' <<<"$pods" | head -1)"
     "$bin/ctr" -a "$sock" -n k8s.io tasks ls 2>/dev/null | sed 's/^/    /'
     ip -br addr show "$bridge" | sed 's/^/    /'
+    if [[ -n ${NODE_SMOKE_KUBECONFIG:-} ]]; then
+      kc() { "$(dirname "$bin")/../k8s/$(basename "$bin")/kubectl" --kubeconfig "$NODE_SMOKE_KUBECONFIG" "$@"; }
+      kc wait --for=condition=Ready "node/tcpt-node-$id" --timeout=60s
+      kc get node "tcpt-node-$id" -o wide | sed 's/^/    /'
+      kc get pods -A -o wide | sed 's/^/    /'
+    fi
     echo "==> this machine runs a kubelet with containerd, runc and CNI"
     exit 0
   fi
