@@ -12,6 +12,7 @@ import dev.tcptune.kernel.catalog.TunableCatalog;
 import dev.tcptune.kernel.exec.Capabilities;
 import dev.tcptune.kernel.exec.NamespaceGuard;
 import dev.tcptune.kernel.exec.NetworkNamespace;
+import dev.tcptune.kernel.exec.ProcFiles;
 import dev.tcptune.kernel.exec.ProcessCommandRunner;
 import dev.tcptune.kernel.route.IpRouteTable;
 import dev.tcptune.kernel.stats.SocketStatsReader;
@@ -25,7 +26,6 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -336,7 +336,7 @@ public final class Agent implements AutoCloseable {
 
   private static String kernelRelease(KernelVersion fallback) {
     try {
-      return Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip();
+      return ProcFiles.read(Path.of("/proc/sys/kernel/osrelease")).strip();
     } catch (IOException e) {
       return fallback.toString();
     }

@@ -14,6 +14,7 @@ import dev.tcptune.api.v1alpha1.TcpNodeState;
 import dev.tcptune.api.v1alpha1.TcpNodeStateSpec;
 import dev.tcptune.kernel.testing.TestNetns;
 import dev.tcptune.testing.ControlPlane;
+import dev.tcptune.testing.HostSysctls;
 import dev.tcptune.testing.OnConflict;
 import dev.tcptune.testing.RealApiServer;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -594,16 +595,8 @@ class AgentIT {
     return values;
   }
 
-  private static Map<String, String> hostValues(String... keys) throws Exception {
-    Map<String, String> values = new LinkedHashMap<>();
-    for (String key : keys) {
-      values.put(
-          key,
-          Files.readString(Path.of("/proc/sys", key.replace('.', '/')))
-              .strip()
-              .replaceAll("\\s+", " "));
-    }
-    return values;
+  private static Map<String, String> hostValues(String... keys) {
+    return HostSysctls.values(java.util.List.of(keys));
   }
 
   private String loopbackRoute() {

@@ -13,6 +13,7 @@ import dev.tcptune.kernel.catalog.Tunable;
 import dev.tcptune.kernel.catalog.TunableCatalog;
 import dev.tcptune.kernel.testing.TestNetns;
 import dev.tcptune.testing.ControlPlane;
+import dev.tcptune.testing.HostSysctls;
 import dev.tcptune.testing.OnConflict;
 import dev.tcptune.testing.RealApiServer;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -296,16 +297,8 @@ class LeastPrivilegeAgentIT {
     return values;
   }
 
-  private static Map<String, String> hostValues(Iterable<String> keys) throws Exception {
-    Map<String, String> values = new LinkedHashMap<>();
-    for (String key : keys) {
-      values.put(
-          key,
-          Files.readString(Path.of("/proc/sys", key.replace('.', '/')))
-              .strip()
-              .replaceAll("\\s+", " "));
-    }
-    return values;
+  private static Map<String, String> hostValues(Iterable<String> keys) {
+    return HostSysctls.values(keys);
   }
 
   private String routes() {

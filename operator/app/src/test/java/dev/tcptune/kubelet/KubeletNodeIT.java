@@ -13,6 +13,7 @@ import dev.tcptune.kernel.catalog.Tunable;
 import dev.tcptune.kernel.catalog.TunableCatalog;
 import dev.tcptune.kernel.testing.TestNetns;
 import dev.tcptune.testing.ControlPlane;
+import dev.tcptune.testing.HostSysctls;
 import dev.tcptune.testing.NodeCluster;
 import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -350,13 +351,7 @@ class KubeletNodeIT {
   }
 
   private static String sysctl(String key) {
-    try {
-      return Files.readString(Path.of("/proc/sys", key.replace('.', '/')))
-          .strip()
-          .replaceAll("\\s+", " ");
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    return HostSysctls.value(key);
   }
 
   private void dumpLogsOnFailure() throws IOException {
