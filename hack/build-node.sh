@@ -10,8 +10,8 @@
 #     pause                                            build/pause/linux/pause.c of the pinned
 #                                                      k8s.io/kubernetes module, gcc -static
 #     pause.oci.tar                                    pause packed as an OCI image archive for
-#                                                      `ctr -n k8s.io images import` (needs
-#                                                      hack/image/ociimage of the image branch)
+#                                                      `ctr -n k8s.io images import` (packed by
+#                                                      hack/image/ociimage, as the tcptune image)
 #
 # The directory sits beside k8s/, not in it: kube-api-test lists k8s/ and must keep seeing only the
 # control plane. Does nothing when everything is there with the same pinned versions.
@@ -86,8 +86,7 @@ up_to_date() {
   for b in "${bins[@]}"; do [[ -x $out/$b ]] || return 1; done
   [[ -f $stamp && $(head -n1 "$stamp") == "$want_stamp" ]]
 }
-pause_image_wanted() { [[ -d $here/image/ociimage ]]; }
-all_done() { up_to_date && { ! pause_image_wanted || [[ -f $out/pause.oci.tar ]]; }; }
+all_done() { up_to_date && [[ -f $out/pause.oci.tar ]]; }
 say_done() { echo "node binaries up to date: $out ($want_stamp)"; }
 
 if (( ! force )) && all_done; then say_done; exit 0; fi
@@ -222,7 +221,7 @@ fi
 
 # --- pause image -----------------------------------------------------------------------------
 # The image's only file is /pause; packed by the same tool as the tcptune image.
-if pause_image_wanted && [[ ! -f $out/pause.oci.tar ]]; then
+if [[ ! -f $out/pause.oci.tar ]]; then
   t=$(now)
   rootfs=$work/pause-rootfs.tar
   (cd "$out" && tar --owner=0 --group=0 --numeric-owner --mtime=@0 -cf "$rootfs" pause)
@@ -233,8 +232,6 @@ if pause_image_wanted && [[ ! -f $out/pause.oci.tar ]]; then
   tar --owner=0 --group=0 --numeric-owner --mtime=@0 -C "$work/pause-layout" -cf "$out/pause.oci.tar.tmp" .
   mv -f "$out/pause.oci.tar.tmp" "$out/pause.oci.tar"
   echo "--- pause image registry.k8s.io/pause:tcptune -> $out/pause.oci.tar [$(elapsed "$t")]"
-elif ! pause_image_wanted; then
-  echo "--- no pause image: hack/image/ociimage (branch image) is not in this tree"
 fi
 
 # --- verify ----------------------------------------------------------------------------------
