@@ -40,6 +40,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * The chart installed as a user installs it into a real one-node cluster ({@link NodeCluster}: a
@@ -66,6 +69,17 @@ class KubeletNodeIT {
   private static final String FIN_TIMEOUT = "net.ipv4.tcp_fin_timeout";
   private static final Duration WAIT = Duration.ofMinutes(2);
 
+  /** Records whether a test failed, so that the containers' logs are shown then. */
+  @RegisterExtension
+  final TestWatcher failures =
+      new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+          failed = true;
+        }
+      };
+
+  private volatile boolean failed;
   private NodeCluster cluster;
   private KubernetesClient client;
   private Map<String, String> atStart;
@@ -93,7 +107,9 @@ class KubeletNodeIT {
     }
     try {
       client.resources(TcpProfile.class).withName(PROFILE).delete();
-      dumpLogsOnFailure();
+      if (failed) {
+        printContainerLogs();
+      }
     } finally {
       cluster.close();
     }
@@ -354,7 +370,7 @@ class KubeletNodeIT {
     return HostSysctls.value(key);
   }
 
-  private void dumpLogsOnFailure() throws IOException {
+  private void printContainerLogs() throws IOException {
     Path logs = cluster.logDir();
     if (!Files.isDirectory(logs)) {
       return;
