@@ -39,6 +39,7 @@ public class ApplyBenchmark {
 
   private final FullProfile[] variants = {FullProfile.variant(0), FullProfile.variant(1)};
   private DesiredState[] desired;
+  private DesiredState[] sysctlsOnly;
   private Path[] sysctlFiles;
   private ProcSysctlStore store;
   private IpRouteTable routes;
@@ -48,6 +49,7 @@ public class ApplyBenchmark {
   private KernelVersion kernel;
   private InMemoryOriginalsJournal journal;
   private int tcptuneTurn;
+  private int sysctlsOnlyTurn;
   private int baselineTurn;
   private int sysctlTurn;
 
@@ -55,6 +57,11 @@ public class ApplyBenchmark {
   public void setUp() throws IOException {
     InsideNamespace.require();
     desired = new DesiredState[] {variants[0].desired(), variants[1].desired()};
+    sysctlsOnly =
+        new DesiredState[] {
+          DesiredState.ofSysctls(variants[0].sysctls()),
+          DesiredState.ofSysctls(variants[1].sysctls())
+        };
     sysctlFiles = new Path[2];
     for (int i = 0; i < 2; i++) {
       sysctlFiles[i] = Files.createTempFile("bench-sysctl-", ".conf");
@@ -73,12 +80,21 @@ public class ApplyBenchmark {
   /** What the agent does for a changed spec: plan, apply (journaling originals), verify. */
   @Benchmark
   public ApplyReport tcptuneApplyAndVerify() {
-    DesiredState want = desired[tcptuneTurn++ & 1];
+    return applyAndVerify(desired[tcptuneTurn++ & 1]);
+  }
+
+  private ApplyReport applyAndVerify(DesiredState want) {
     Plan plan = planner.plan(want, store, routes, kernel);
     ApplyReport applied = applier.apply(plan, journal);
     ApplyReport verified = verifier.verify(want, store, routes, kernel, journal);
     requireInPlace(applied, verified);
     return verified;
+  }
+
+  /** The sysctl part alone, to set against {@link #sysctlP}: no `ip` process is involved. */
+  @Benchmark
+  public ApplyReport tcptuneSysctlsOnly() {
+    return applyAndVerify(sysctlsOnly[sysctlsOnlyTurn++ & 1]);
   }
 
   /** What a hand-written DaemonSet does: {@code sysctl -p FILE} and one {@code ip} per route. */

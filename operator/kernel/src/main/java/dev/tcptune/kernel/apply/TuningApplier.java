@@ -275,12 +275,14 @@ public final class TuningApplier {
           p, journal, route.rtoMinMillis(), SettingStatus.FAILED, "route " + journalError.get());
     }
     OptionalInt desired = OptionalInt.of(p.rule().rtoMillis());
+    OptionalInt actual;
     try {
-      routeTable.setRtoMin(route, desired);
+      // Read back by the route table itself: listing every route again costs two `ip` processes.
+      actual =
+          routeTable.setRtoMin(route, desired).map(Route::rtoMinMillis).orElse(OptionalInt.empty());
     } catch (RouteChangeException | RuntimeException e) {
       return routeResult(p, journal, currentRto(route.id()), SettingStatus.FAILED, e.getMessage());
     }
-    OptionalInt actual = currentRto(route.id());
     if (actual.equals(desired)) {
       return correction
           ? routeResult(

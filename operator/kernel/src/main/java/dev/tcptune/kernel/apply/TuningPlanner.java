@@ -3,12 +3,14 @@ package dev.tcptune.kernel.apply;
 import dev.tcptune.kernel.catalog.KernelVersion;
 import dev.tcptune.kernel.catalog.Tunable;
 import dev.tcptune.kernel.catalog.TunableCatalog;
+import dev.tcptune.kernel.route.IpFamily;
 import dev.tcptune.kernel.route.Route;
 import dev.tcptune.kernel.route.RouteRule;
 import dev.tcptune.kernel.route.RouteTable;
 import dev.tcptune.kernel.sysctl.SysctlStore;
 import dev.tcptune.kernel.sysctl.SysctlValues;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -59,7 +61,9 @@ public final class TuningPlanner {
       settings.add(planned);
     }
     List<PlannedRoute> plannedRoutes = new ArrayList<>();
-    List<Route> current = desired.routes().isEmpty() ? List.of() : routes.routes();
+    Set<IpFamily> families = EnumSet.noneOf(IpFamily.class);
+    desired.routes().forEach(r -> families.addAll(r.rule().families()));
+    List<Route> current = families.isEmpty() ? List.of() : routes.routes(families);
     Map<String, Integer> mostSpecific = mostSpecific(desired.routes(), current);
     Map<String, RouteRule> claimed = new HashMap<>();
     for (DesiredRoute rule : desired.routes()) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -44,7 +45,8 @@ public final class InMemoryRouteTable implements RouteTable {
   }
 
   @Override
-  public void setRtoMin(Route route, OptionalInt rtoMinMillis) throws RouteChangeException {
+  public Optional<Route> setRtoMin(Route route, OptionalInt rtoMinMillis)
+      throws RouteChangeException {
     String reason = refusals.get(route.id());
     if (reason != null) {
       throw new RouteChangeException("route " + route.id() + ": " + reason);
@@ -56,7 +58,7 @@ public final class InMemoryRouteTable implements RouteTable {
             route.id()
                 + " rto_min="
                 + (rtoMinMillis.isPresent() ? String.valueOf(rtoMinMillis.getAsInt()) : "none"));
-        return;
+        return Optional.of(routes.get(i));
       }
     }
     throw new RouteChangeException("route " + route.id() + ": no such route");

@@ -5,10 +5,12 @@ import dev.tcptune.kernel.exec.CommandResult;
 import dev.tcptune.kernel.exec.CommandRunner;
 import dev.tcptune.kernel.exec.NetworkNamespace;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * The real {@link RouteTable}: {@code ip -d route show table all} per family to read, and {@code ip
@@ -29,8 +31,14 @@ public final class IpRouteTable implements RouteTable {
 
   @Override
   public List<Route> routes() {
+    return routes(EnumSet.allOf(IpFamily.class));
+  }
+
+  /** One {@code ip} process per family: a profile of IPv4 rules never lists IPv6 routes. */
+  @Override
+  public List<Route> routes(Set<IpFamily> families) {
     List<Route> routes = new ArrayList<>();
-    for (IpFamily family : IpFamily.values()) {
+    for (IpFamily family : families) {
       routes.addAll(routes(family));
     }
     return List.copyOf(routes);
@@ -47,7 +55,8 @@ public final class IpRouteTable implements RouteTable {
   }
 
   @Override
-  public void setRtoMin(Route route, OptionalInt rtoMinMillis) throws RouteChangeException {
+  public Optional<Route> setRtoMin(Route route, OptionalInt rtoMinMillis)
+      throws RouteChangeException {
     if (route.refusal().isPresent()) {
       throw new RouteChangeException(
           "route " + route.id() + ": not changed, " + route.refusal().get());
@@ -58,7 +67,7 @@ public final class IpRouteTable implements RouteTable {
     if (after.isPresent()
         && after.get().type().equals(route.type())
         && after.get().attributes().equals(route.attributes())) {
-      return;
+      return after;
     }
     // The change moved something else (or the route is gone): give the original back.
     String putBack;

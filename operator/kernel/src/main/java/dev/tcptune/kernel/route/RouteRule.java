@@ -1,6 +1,7 @@
 package dev.tcptune.kernel.route;
 
 import dev.tcptune.kernel.catalog.TunableCatalog;
+import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -64,6 +65,17 @@ public record RouteRule(String destination, Optional<String> device, int rtoMill
     }
     return TunableCatalog.validateRouteRtoMin(rtoMillis)
         .map(error -> "route rule " + describe() + ": " + error);
+  }
+
+  /**
+   * The families of the routes this rule can match: {@code default} matches the default route of
+   * both, an address only routes of its own family.
+   */
+  public Set<IpFamily> families() {
+    if (destination.equals("default")) {
+      return EnumSet.allOf(IpFamily.class);
+    }
+    return EnumSet.of(destination.contains(":") ? IpFamily.INET6 : IpFamily.INET);
   }
 
   /** True when {@code route} is one this rule applies to. */
