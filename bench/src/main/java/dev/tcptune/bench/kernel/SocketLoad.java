@@ -10,14 +10,15 @@ import java.util.List;
 
 /**
  * TIME_WAIT and CLOSE_WAIT sockets on loopback in the benchmark's namespace. TIME_WAIT: the server
- * side closes first, so each accepted connection lingers 60 s on the server side; clients spread
- * over several loopback addresses, so 100,000 four-tuples fit in the port range. CLOSE_WAIT: the
- * client closes and the server keeps its end open until {@link #close}.
+ * side closes first, so each accepted connection lingers 60 s on the server side. Each client binds
+ * its own address and port (127.0.1.x, 10000-59999): with kernel-chosen ports a new connection can
+ * land on the four-tuple of an earlier one still in TIME_WAIT and take it over, and the count falls
+ * short. CLOSE_WAIT: the client closes and the server keeps its end open until {@link #close}.
  */
 final class SocketLoad implements AutoCloseable {
 
   private static final int PORT = 8080;
-  private static final int PER_ADDRESS = 25_000;
+  private static final int PORTS_PER_ADDRESS = 50_000;
 
   private final ServerSocket server;
   private final List<Socket> closeWait = new ArrayList<>();
@@ -32,8 +33,14 @@ final class SocketLoad implements AutoCloseable {
     server.bind(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), PORT), 4096);
     SocketLoad load = new SocketLoad(server);
     for (int i = 0; i < timeWait; i++) {
-      InetAddress to = InetAddress.getByName("127.0.0." + (1 + i / PER_ADDRESS));
-      try (Socket client = new Socket(to, PORT);
+      Socket unconnected = new Socket();
+      unconnected.setReuseAddress(true);
+      unconnected.bind(
+          new InetSocketAddress(
+              InetAddress.getByName("127.0.1." + (1 + i / PORTS_PER_ADDRESS)),
+              10_000 + i % PORTS_PER_ADDRESS));
+      unconnected.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), PORT));
+      try (Socket client = unconnected;
           Socket accepted = server.accept()) {
         accepted.close(); // the active close: TIME_WAIT on this side
         client.getInputStream().read();

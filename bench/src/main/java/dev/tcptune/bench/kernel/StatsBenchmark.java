@@ -35,6 +35,10 @@ public class StatsBenchmark {
 
   static final int CLOSE_WAIT = 100;
 
+  /** The benchmark methods, each run in a namespace of its own. */
+  static final List<String> METHODS =
+      List.of("tcptuneSample", "ssSummaryPlusCloseWait", "procNetTcpWhole");
+
   @Param({"1000"})
   public int timeWait;
 

@@ -5,6 +5,7 @@ import dev.tcptune.agent.AgentConfig;
 import dev.tcptune.agent.AgentSerialization;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -132,6 +133,7 @@ final class AgentCommand implements Callable<Integer> {
     try {
       client =
           new KubernetesClientBuilder()
+              .withHttpClientFactory(new JdkHttpClientFactory())
               .withKubernetesSerialization(AgentSerialization.create())
               .build();
     } catch (RuntimeException e) {
