@@ -15,6 +15,7 @@ import dev.tcptune.kernel.exec.NetworkNamespace;
 import dev.tcptune.kernel.exec.ProcFiles;
 import dev.tcptune.kernel.exec.ProcessCommandRunner;
 import dev.tcptune.kernel.route.IpRouteTable;
+import dev.tcptune.kernel.route.RouteTable;
 import dev.tcptune.kernel.stats.SocketStatsReader;
 import dev.tcptune.kernel.sysctl.ProcSysctlStore;
 import dev.tcptune.kernel.sysctl.SysctlStore;
@@ -75,33 +76,41 @@ public final class Agent implements AutoCloseable {
   private volatile boolean ready;
 
   private Agent(AgentConfig config, KubernetesClient client, Clock clock) throws IOException {
+    // The agent runs in the namespace it tunes (checked at start): /proc/sys (or the writable
+    // mount of it) is written directly.
+    this(
+        config,
+        client,
+        clock,
+        ProcSysctlStore.rootedAt(config.procSys()),
+        new IpRouteTable(new ProcessCommandRunner(), NetworkNamespace.current()),
+        KernelVersion.running(),
+        new SocketStatsReader(NetworkNamespace.current(), new ProcessCommandRunner(), clock));
+  }
+
+  private Agent(
+      AgentConfig config,
+      KubernetesClient client,
+      Clock clock,
+      SysctlStore sysctls,
+      RouteTable routes,
+      KernelVersion kernel,
+      SocketStatsReader stats)
+      throws IOException {
     this.config = config;
     this.client = client;
     this.clock = clock;
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     this.metrics = new AgentMetrics(registry);
-    ProcessCommandRunner runner = new ProcessCommandRunner();
-    // The agent runs in the namespace it tunes (checked at start): /proc/sys (or the writable
-    // mount of it) is written directly.
-    this.sysctls = ProcSysctlStore.rootedAt(config.procSys());
-    KernelVersion kernel = KernelVersion.running();
+    this.sysctls = sysctls;
     this.tuner =
-        new NodeTuner(
-            sysctls,
-            new IpRouteTable(runner, NetworkNamespace.current()),
-            kernel,
-            new TuningPlanner(TunableCatalog.standard()));
+        new NodeTuner(sysctls, routes, kernel, new TuningPlanner(TunableCatalog.standard()));
     this.patcher = new StatusPatcher(client, config.nodeName(), metrics);
     this.writer =
         new StatusWriter(
             patcher, clock, config.heartbeat(), () -> ThreadLocalRandom.current().nextDouble());
     this.builder = new StatusBuilder(new ConditionFactory(clock));
-    this.sampler =
-        new SocketSampler(
-            new SocketStatsReader(NetworkNamespace.current(), runner, clock),
-            config.statsInterval(),
-            clock,
-            metrics);
+    this.sampler = new SocketSampler(stats, config.statsInterval(), clock, metrics);
     this.kernelRelease = kernelRelease(kernel);
     this.lastTick = clock.instant();
     this.probes =
@@ -142,6 +151,24 @@ public final class Agent implements AutoCloseable {
             problem -> {
               throw new IllegalStateException("refusing to start: --proc-sys: " + problem);
             });
+  }
+
+  /**
+   * Starts an agent of a simulated node on the given kernel side (in-memory fakes), without the
+   * privilege and namespace checks: for benchmarks that run many nodes against one API server in
+   * one JVM. Everything else (watch, checks, status writes, heartbeat) is the real agent's.
+   */
+  public static Agent startSimulated(
+      AgentConfig config,
+      KubernetesClient client,
+      SysctlStore sysctls,
+      RouteTable routes,
+      KernelVersion kernel,
+      SocketStatsReader stats)
+      throws IOException {
+    Agent agent = new Agent(config, client, Clock.systemUTC(), sysctls, routes, kernel, stats);
+    agent.startWatching();
+    return agent;
   }
 
   /**
