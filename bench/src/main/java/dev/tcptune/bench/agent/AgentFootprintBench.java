@@ -1,6 +1,7 @@
 package dev.tcptune.bench.agent;
 
 import dev.tcptune.api.v1alpha1.TcpNodeState;
+import dev.tcptune.bench.OnExit;
 import dev.tcptune.bench.Options;
 import dev.tcptune.bench.Table;
 import dev.tcptune.bench.kernel.BenchNamespace;
@@ -63,6 +64,7 @@ public final class AgentFootprintBench {
     List<Process> processes = new ArrayList<>();
     try (LocalControlPlane controlPlane =
             LocalControlPlane.start(s -> System.out.println("    " + s));
+        OnExit onExit = OnExit.close(controlPlane);
         BenchNamespace ns = BenchNamespace.create()) {
       KubernetesClient client = controlPlane.adminClient();
       client

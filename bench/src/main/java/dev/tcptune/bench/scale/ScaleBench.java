@@ -4,6 +4,7 @@ import dev.tcptune.agent.Agent;
 import dev.tcptune.agent.AgentConfig;
 import dev.tcptune.agent.AgentSerialization;
 import dev.tcptune.api.v1alpha1.TcpProfile;
+import dev.tcptune.bench.OnExit;
 import dev.tcptune.bench.Options;
 import dev.tcptune.bench.Table;
 import dev.tcptune.kernel.catalog.KernelVersion;
@@ -24,6 +25,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -47,13 +49,15 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  *   mvn -B -q -pl bench,operator/app -am package -DskipTests
- *   java -cp bench/target/tcptune-bench.jar dev.tcptune.bench.scale.ScaleBench [--quick] [--nodes 10,100,1000] [--runs 5]
+ *   java -cp bench/target/tcptune-bench.jar dev.tcptune.bench.scale.ScaleBench [--quick] [--nodes 10,100,1000] [--runs 5] [--rollouts all-at-once,staged]
  * </pre>
  */
 public final class ScaleBench {
 
-  private static final String LABEL = "tcptune.dev/bench";
-  private static final String OPERATOR_NAMESPACE = "tcptune-bench";
+  static final String LABEL = "tcptune.dev/bench";
+  static final String POOL = "tcptune.dev/bench-pool";
+  static final int POOLS = 4;
+  static final String OPERATOR_NAMESPACE = "tcptune-bench";
   private static final Duration CONVERGE = Duration.ofMinutes(15);
 
   private ScaleBench() {}
@@ -66,6 +70,10 @@ public final class ScaleBench {
             .map(s -> Arrays.stream(s.split(",")).map(Integer::valueOf).toList())
             .orElse(options.quick() ? List.of(10) : List.of(10, 100, 1000));
     int runs = option(list, "--runs").map(Integer::parseInt).orElse(options.quick() ? 1 : 5);
+    List<String> rollouts =
+        option(list, "--rollouts")
+            .map(s -> List.of(s.split(",")))
+            .orElse(List.of("all-at-once", "staged"));
     Duration quiet = options.quick() ? Duration.ofSeconds(10) : Duration.ofMinutes(1);
     Table converge =
         new Table(
@@ -86,7 +94,7 @@ public final class ScaleBench {
             "operator reads",
             "agent reads");
     for (int n : sizes) {
-      measure(n, runs, quiet, converge, idle);
+      measure(n, runs, rollouts, quiet, converge, idle);
     }
     System.out.println();
     System.out.print(converge);
@@ -94,13 +102,15 @@ public final class ScaleBench {
     System.out.print(idle);
   }
 
-  private static void measure(int nodes, int runs, Duration quiet, Table converge, Table idle)
+  private static void measure(
+      int nodes, int runs, List<String> rollouts, Duration quiet, Table converge, Table idle)
       throws Exception {
     System.out.printf("==> %d nodes%n", nodes);
     Path work = Files.createTempDirectory("bench-scale-");
     List<Agent> agents = new ArrayList<>();
     try (LocalControlPlane controlPlane =
-        LocalControlPlane.start(s -> System.out.println("    " + s))) {
+            LocalControlPlane.start(s -> System.out.println("    " + s));
+        OnExit onExit = OnExit.close(controlPlane)) {
       RequestCounter operatorRequests = new RequestCounter();
       RequestCounter agentRequests = new RequestCounter();
       KubernetesClient admin = controlPlane.adminClient();
@@ -113,18 +123,7 @@ public final class ScaleBench {
                   .endMetadata()
                   .build())
           .serverSideApply();
-      for (int i = 0; i < nodes; i++) {
-        admin
-            .nodes()
-            .resource(
-                new NodeBuilder()
-                    .withNewMetadata()
-                    .withName(node(i))
-                    .withLabels(Map.of(LABEL, "yes"))
-                    .endMetadata()
-                    .build())
-            .create();
-      }
+      createNodes(admin, nodes);
       Config config = Config.fromKubeconfig(controlPlane.kubeConfigYaml());
       try (KubernetesClient operatorClient = client(config, operatorRequests, false);
           KubernetesClient agentClient = client(config, agentRequests, true);
@@ -139,34 +138,11 @@ public final class ScaleBench {
                           "TCPTUNE_PROBE_PORT", "0")),
                   Clock.systemUTC(),
                   false)) {
-        KernelVersion kernel = KernelVersion.running();
-        SocketStatsReader noSockets =
-            new SocketStatsReader(
-                NetworkNamespace.current(),
-                (argv, stdin) -> new CommandResult(argv, 0, "", ""),
-                Clock.systemUTC());
-        for (int i = 0; i < nodes; i++) {
-          agents.add(
-              Agent.startSimulated(
-                  new AgentConfig(
-                      node(i),
-                      AgentConfig.DEFAULT_CHECK_INTERVAL,
-                      AgentConfig.DEFAULT_STATS_INTERVAL,
-                      AgentConfig.DEFAULT_HEARTBEAT,
-                      0,
-                      Optional.empty(),
-                      Files.createDirectories(work.resolve(node(i))),
-                      Path.of("/proc/sys")),
-                  agentClient,
-                  kernelDefaults(),
-                  new InMemoryRouteTable(List.of()),
-                  kernel,
-                  noSockets));
-        }
+        agents.addAll(startAgents(nodes, agentClient, work));
         System.out.printf("    %d agents watching%n", nodes);
-        for (String rollout : List.of("all-at-once", "staged (default)")) {
-          // Staged goes one node at a time: at 1,000 nodes one run says enough.
-          int times = rollout.startsWith("staged") && nodes >= 1000 ? 1 : runs;
+        for (String rollout : rollouts) {
+          // Staged goes one node at a time: beyond a few hundred nodes one run says enough.
+          int times = rollout.startsWith("staged") && nodes > 100 ? 1 : runs;
           double[] seconds = new double[times];
           long operatorWrites = 0;
           long agentWrites = 0;
@@ -212,6 +188,53 @@ public final class ScaleBench {
     }
   }
 
+  /** One real agent per node, on an in-memory kernel with the catalog's defaults. */
+  static List<Agent> startAgents(int nodes, KubernetesClient client, Path work) throws IOException {
+    KernelVersion kernel = KernelVersion.running();
+    // No sockets to sample: ss is never run, the /proc/net counters are this machine's.
+    SocketStatsReader noSockets =
+        new SocketStatsReader(
+            NetworkNamespace.current(),
+            (argv, stdin) -> new CommandResult(argv, 0, "", ""),
+            Clock.systemUTC());
+    List<Agent> agents = new ArrayList<>();
+    for (int i = 0; i < nodes; i++) {
+      agents.add(
+          Agent.startSimulated(
+              new AgentConfig(
+                  node(i),
+                  AgentConfig.DEFAULT_CHECK_INTERVAL,
+                  AgentConfig.DEFAULT_STATS_INTERVAL,
+                  AgentConfig.DEFAULT_HEARTBEAT,
+                  0,
+                  Optional.empty(),
+                  Files.createDirectories(work.resolve(node(i))),
+                  Path.of("/proc/sys")),
+              client,
+              kernelDefaults(),
+              new InMemoryRouteTable(List.of()),
+              kernel,
+              noSockets));
+    }
+    return agents;
+  }
+
+  /** Node objects {@code bench-node-NNNN}, labelled for the profiles. */
+  static void createNodes(KubernetesClient admin, int nodes) {
+    for (int i = 0; i < nodes; i++) {
+      admin
+          .nodes()
+          .resource(
+              new NodeBuilder()
+                  .withNewMetadata()
+                  .withName(node(i))
+                  .withLabels(Map.of(LABEL, "yes", POOL, "pool-" + i % POOLS))
+                  .endMetadata()
+                  .build())
+          .create();
+    }
+  }
+
   /** Creates or changes the profile (a new generation), and waits for every node to apply it. */
   private static double change(KubernetesClient admin, String rollout, int run, int nodes)
       throws InterruptedException {
@@ -252,7 +275,7 @@ public final class ScaleBench {
         "profile generation " + generation + " not applied on every node within " + CONVERGE);
   }
 
-  private static KubernetesClient client(Config config, RequestCounter counter, boolean agent) {
+  static KubernetesClient client(Config config, RequestCounter counter, boolean agent) {
     KubernetesClientBuilder builder =
         new KubernetesClientBuilder()
             .withConfig(config)
@@ -266,7 +289,7 @@ public final class ScaleBench {
     return builder.build();
   }
 
-  private static InMemorySysctlStore kernelDefaults() {
+  static InMemorySysctlStore kernelDefaults() {
     Map<String, String> values = new LinkedHashMap<>();
     for (Tunable t : TunableCatalog.standard().all()) {
       values.put(t.key(), t.kernelDefault());
@@ -274,11 +297,11 @@ public final class ScaleBench {
     return new InMemorySysctlStore(values);
   }
 
-  private static String node(int i) {
+  static String node(int i) {
     return String.format("bench-node-%04d", i);
   }
 
-  private static Optional<String> option(List<String> args, String name) {
+  static Optional<String> option(List<String> args, String name) {
     int at = args.indexOf(name);
     return at >= 0 && at + 1 < args.size() ? Optional.of(args.get(at + 1)) : Optional.empty();
   }
