@@ -7,14 +7,11 @@ import dev.tcptune.kernel.apply.RouteResult;
 import dev.tcptune.kernel.apply.SettingResult;
 import dev.tcptune.kernel.apply.SettingStatus;
 import dev.tcptune.kernel.apply.TuningPlanner;
-import dev.tcptune.kernel.catalog.KernelVersion;
 import dev.tcptune.kernel.catalog.TunableCatalog;
 import dev.tcptune.kernel.exec.Capabilities;
 import dev.tcptune.kernel.exec.NamespaceGuard;
 import dev.tcptune.kernel.exec.NetworkNamespace;
 import dev.tcptune.kernel.exec.ProcessCommandRunner;
-import dev.tcptune.kernel.route.IpRouteTable;
-import dev.tcptune.kernel.stats.SocketStatsReader;
 import dev.tcptune.kernel.sysctl.ProcSysctlStore;
 import dev.tcptune.kernel.sysctl.SysctlStore;
 import dev.tcptune.status.ConditionFactory;
@@ -25,8 +22,6 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -74,22 +69,19 @@ public final class Agent implements AutoCloseable {
   private volatile Instant lastTick;
   private volatile boolean ready;
 
-  private Agent(AgentConfig config, KubernetesClient client, Clock clock) throws IOException {
+  private Agent(AgentConfig config, KubernetesClient client, NodeKernel kernel, Clock clock)
+      throws IOException {
     this.config = config;
     this.client = client;
     this.clock = clock;
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     this.metrics = new AgentMetrics(registry);
-    ProcessCommandRunner runner = new ProcessCommandRunner();
-    // The agent runs in the namespace it tunes (checked at start): /proc/sys (or the writable
-    // mount of it) is written directly.
-    this.sysctls = ProcSysctlStore.rootedAt(config.procSys());
-    KernelVersion kernel = KernelVersion.running();
+    this.sysctls = kernel.sysctls();
     this.tuner =
         new NodeTuner(
             sysctls,
-            new IpRouteTable(runner, NetworkNamespace.current()),
-            kernel,
+            kernel.routes(),
+            kernel.version(),
             new TuningPlanner(TunableCatalog.standard()));
     this.patcher = new StatusPatcher(client, config.nodeName(), metrics);
     this.writer =
@@ -98,11 +90,12 @@ public final class Agent implements AutoCloseable {
     this.builder = new StatusBuilder(new ConditionFactory(clock));
     this.sampler =
         new SocketSampler(
-            new SocketStatsReader(NetworkNamespace.current(), runner, clock),
+            kernel.sockets(),
+            kernel.listenersBelow()::apply,
             config.statsInterval(),
             clock,
             metrics);
-    this.kernelRelease = kernelRelease(kernel);
+    this.kernelRelease = kernel.release();
     this.lastTick = clock.instant();
     this.probes =
         config.metricsPort() == 0
@@ -152,7 +145,22 @@ public final class Agent implements AutoCloseable {
    */
   public static Agent start(AgentConfig config, KubernetesClient client) throws IOException {
     preflight(config);
-    Agent agent = new Agent(config, client, Clock.systemUTC());
+    Clock clock = Clock.systemUTC();
+    // The agent runs in the namespace it tunes (checked above): /proc/sys (or the writable mount
+    // of it) is written directly.
+    NodeKernel kernel = NodeKernel.running(config, new ProcessCommandRunner(), clock);
+    Agent agent = new Agent(config, client, kernel, clock);
+    agent.startWatching();
+    return agent;
+  }
+
+  /**
+   * Starts an agent on the given kernel without the privilege checks of {@link #start}: for many
+   * simulated nodes in one JVM, each on in-memory sysctls and routes (the scale benchmark).
+   */
+  public static Agent startOn(NodeKernel kernel, AgentConfig config, KubernetesClient client)
+      throws IOException {
+    Agent agent = new Agent(config, client, kernel, Clock.systemUTC());
     agent.startWatching();
     return agent;
   }
@@ -332,14 +340,6 @@ public final class Agent implements AutoCloseable {
   private boolean healthy() {
     // The loop thread ticks every interval; three missed ticks mean it is stuck.
     return lastTick.plus(config.checkInterval().multipliedBy(3)).isAfter(clock.instant());
-  }
-
-  private static String kernelRelease(KernelVersion fallback) {
-    try {
-      return Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip();
-    } catch (IOException e) {
-      return fallback.toString();
-    }
   }
 
   /** True once the watch is up and the first check is done. */
