@@ -35,13 +35,15 @@ final class Convergence {
   private static final Duration SETTLE_MAX = Duration.ofSeconds(60);
 
   enum Rollout {
-    ALL_AT_ONCE("all-at-once", "maxUnavailable: \"100%\""),
-    STAGED("staged (default maxUnavailable 1)", null);
+    ALL_AT_ONCE("all", "all-at-once", "maxUnavailable: \"100%\""),
+    STAGED("staged", "staged (default maxUnavailable 1)", null);
 
+    final String arg;
     final String label;
     final String yaml;
 
-    Rollout(String label, String yaml) {
+    Rollout(String arg, String label, String yaml) {
+      this.arg = arg;
       this.label = label;
       this.yaml = yaml;
     }
@@ -87,7 +89,9 @@ final class Convergence {
             SimulatedFleet.start(admin, agentClient, n, stateDir, Duration.ofSeconds(10))) {
           awaitQuiet();
           for (Rollout rollout : Rollout.values()) {
-            measure(n, rollout);
+            if (options.rollouts().contains(rollout.arg)) {
+              measure(n, rollout);
+            }
           }
           measureIdle(n);
         }

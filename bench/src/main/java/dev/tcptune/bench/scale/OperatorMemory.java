@@ -31,7 +31,6 @@ import java.util.regex.Pattern;
  */
 final class OperatorMemory {
 
-  private static final Duration STEADY = Duration.ofSeconds(30);
   private static final String MEMORY_TARGET = "< 256 MiB resident";
 
   private final LocalControlPlane controlPlane;
@@ -100,7 +99,7 @@ final class OperatorMemory {
             });
         out.printf("  %d profiles Applied after %.1f s%n", p, (System.nanoTime() - start) / 1e9);
         long steadyFrom = System.nanoTime();
-        Thread.sleep(STEADY.toMillis());
+        Thread.sleep(options.idle().toMillis());
         ProcSampler.Summary whole = sampler.summary(0);
         ProcSampler.Summary steady = sampler.summary(steadyFrom);
         String histogram = "";
@@ -115,7 +114,7 @@ final class OperatorMemory {
                         + " JAVA_TOOL_OPTIONS=\"%s\"%s",
                     whole.hwmMib(),
                     steady.averageRssMib(),
-                    STEADY.toSeconds(),
+                    options.idle().toSeconds(),
                     javaOptions,
                     histogram),
                 MEMORY_TARGET,

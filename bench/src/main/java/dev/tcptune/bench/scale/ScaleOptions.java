@@ -13,7 +13,9 @@ import java.util.Set;
  * @param benchmarks which of the three to run
  * @param nodes the fleet sizes of the convergence benchmark
  * @param runs runs per fleet size and rollout
- * @param idle how long writes are counted while nothing changes
+ * @param rollouts the rollouts of the convergence benchmark (all-at-once, staged or both)
+ * @param idle how long writes are counted while nothing changes, and the operator's memory sampled
+ *     after convergence
  * @param memoryNodes fleet size of the operator memory benchmark
  * @param memoryProfiles profiles of the operator memory benchmark
  * @param footprint how long the agent footprint is sampled
@@ -24,6 +26,7 @@ record ScaleOptions(
     Set<Benchmark> benchmarks,
     List<Integer> nodes,
     int runs,
+    Set<String> rollouts,
     Duration idle,
     int memoryNodes,
     int memoryProfiles,
@@ -44,7 +47,8 @@ record ScaleOptions(
   }
 
   static final String USAGE =
-      "usage: ScaleBench [--quick] [--nodes 10,100,1000] [--runs 5] [--idle 60s]"
+      "usage: ScaleBench [--quick] [--nodes 10,100,1000] [--runs 5] [--rollout all|staged|both]"
+          + " [--idle 60s]"
           + " [--memory-nodes 1000] [--memory-profiles 20] [--footprint 600s] [--jar PATH]"
           + " [--node-exporter PATH] [convergence] [operator-memory] [agent-footprint]";
 
@@ -53,6 +57,7 @@ record ScaleOptions(
     Set<Benchmark> benchmarks = EnumSet.noneOf(Benchmark.class);
     List<Integer> nodes = quick ? List.of(10) : List.of(10, 100, 1000);
     int runs = quick ? 2 : 5;
+    Set<String> rollouts = Set.of("all", "staged");
     Duration idle = Duration.ofSeconds(quick ? 10 : 60);
     int memoryNodes = quick ? 10 : 1000;
     int memoryProfiles = quick ? 3 : 20;
@@ -66,6 +71,7 @@ record ScaleOptions(
         case "--quick" -> {}
         case "--nodes" -> nodes = ints(a, value(args, ++i, a));
         case "--runs" -> runs = positive(a, value(args, ++i, a));
+        case "--rollout" -> rollouts = rollouts(value(args, ++i, a));
         case "--idle" -> idle = seconds(a, value(args, ++i, a));
         case "--memory-nodes" -> memoryNodes = positive(a, value(args, ++i, a));
         case "--memory-profiles" -> memoryProfiles = positive(a, value(args, ++i, a));
@@ -79,7 +85,26 @@ record ScaleOptions(
       benchmarks = EnumSet.allOf(Benchmark.class);
     }
     return new ScaleOptions(
-        benchmarks, nodes, runs, idle, memoryNodes, memoryProfiles, footprint, jar, nodeExporter);
+        benchmarks,
+        nodes,
+        runs,
+        rollouts,
+        idle,
+        memoryNodes,
+        memoryProfiles,
+        footprint,
+        jar,
+        nodeExporter);
+  }
+
+  private static Set<String> rollouts(String text) {
+    return switch (text) {
+      case "all", "staged" -> Set.of(text);
+      case "both" -> Set.of("all", "staged");
+      default ->
+          throw new IllegalArgumentException(
+              "--rollout: '" + text + "' is not allowed (allowed: all, staged, both)");
+    };
   }
 
   private static Benchmark benchmark(String arg) {

@@ -30,6 +30,7 @@ final class SimulatedFleet implements AutoCloseable {
 
   static final String POOL_LABEL = "bench.tcptune.dev/pool";
   static final String POOL = "scale";
+  private static final int START_BATCH = 100;
 
   /** Kernel defaults of the keys the benchmark's profiles set. */
   private static final Map<String, String> DEFAULTS =
@@ -86,7 +87,12 @@ final class SimulatedFleet implements AutoCloseable {
             .create();
         fleet.names.add(name);
       }
+      // Agents start in batches, each batch watching before the next starts, as a DaemonSet rolls
+      // out: 1,000 informers listing and opening their watch at one instant time out on 2 cores.
       for (String name : fleet.names) {
+        if (fleet.agents.size() % START_BATCH == 0) {
+          fleet.awaitReady();
+        }
         AgentConfig config =
             new AgentConfig(
                 name,
@@ -99,6 +105,7 @@ final class SimulatedFleet implements AutoCloseable {
                 AgentConfig.DEFAULT_PROC_SYS);
         fleet.agents.add(Agent.startOn(kernel(), config, agentClient));
       }
+      fleet.awaitReady();
       return fleet;
     } catch (IOException | RuntimeException e) {
       fleet.close();
@@ -120,6 +127,18 @@ final class SimulatedFleet implements AutoCloseable {
         "6.18.0-sim",
         () -> quiet,
         somaxconn -> List.of());
+  }
+
+  private void awaitReady() {
+    try {
+      Convergence.await(
+          Duration.ofMinutes(5),
+          "agents watching their node state",
+          () -> agents.stream().allMatch(Agent::ready));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting agents", e);
+    }
   }
 
   int size() {
