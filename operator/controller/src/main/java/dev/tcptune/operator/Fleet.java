@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -25,43 +26,52 @@ import java.util.stream.Stream;
  */
 final class Fleet {
 
+  /** A plan and the node states it was made from. */
+  record Snapshot(FleetPlan plan, Map<String, TcpNodeState> states) {}
+
   private record Key(
       List<NodeInput> nodes, List<String> profileVersions, List<String> stateVersions) {}
 
-  private record Memo(Key key, FleetPlan plan) {}
+  private record Memo(Key key, Snapshot snapshot) {}
 
   private final FleetPlanner planner =
       new FleetPlanner(new ProfileValidator(TunableCatalog.standard()));
-  private volatile Memo memo;
+  private Memo memo;
 
-  FleetPlan plan(
-      Stream<Node> nodes, Stream<TcpProfile> profiles, Map<String, TcpNodeState> states) {
+  /**
+   * The plan of what the caches hold now. One plan at a time: reconciles waiting here read the
+   * caches once they get their turn, so after a burst of events they all find the plan of the
+   * newest content instead of each planning a content of its own.
+   */
+  synchronized Snapshot plan(
+      Supplier<Stream<Node>> nodes,
+      Supplier<Stream<TcpProfile>> profiles,
+      Supplier<Stream<TcpNodeState>> states) {
     List<NodeInput> nodeInputs =
         nodes
+            .get()
             .map(n -> new NodeInput(n.getMetadata().getName(), n.getMetadata().getLabels()))
             .sorted(Comparator.comparing(NodeInput::name))
             .toList();
     List<TcpProfile> profileList =
-        profiles.sorted(Comparator.comparing(p -> p.getMetadata().getName())).toList();
+        profiles.get().sorted(Comparator.comparing(p -> p.getMetadata().getName())).toList();
+    Map<String, TcpNodeState> byName = byName(states.get());
     Key key =
         new Key(
             nodeInputs,
             profileList.stream().map(Fleet::version).toList(),
-            states.values().stream().map(Fleet::version).toList());
-    Memo last = memo;
-    if (last != null && last.key().equals(key)) {
-      return last.plan();
+            byName.values().stream().map(Fleet::version).toList());
+    if (memo == null || !memo.key().equals(key)) {
+      memo = new Memo(key, new Snapshot(planner.plan(nodeInputs, profileList, byName), byName));
     }
-    FleetPlan plan = planner.plan(nodeInputs, profileList, states);
-    memo = new Memo(key, plan);
-    return plan;
+    return memo.snapshot();
   }
 
   private static String version(HasMetadata resource) {
     return resource.getMetadata().getName() + "@" + resource.getMetadata().getResourceVersion();
   }
 
-  static Map<String, TcpNodeState> byName(Stream<TcpNodeState> states) {
+  private static Map<String, TcpNodeState> byName(Stream<TcpNodeState> states) {
     Map<String, TcpNodeState> map = new TreeMap<>();
     states.forEach(s -> map.put(s.getMetadata().getName(), s));
     return map;

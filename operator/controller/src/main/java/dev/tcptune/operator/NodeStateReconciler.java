@@ -97,7 +97,7 @@ public final class NodeStateReconciler implements Reconciler<Node> {
 
   private NodeMerge desiredFor(String node, Context<Node> context) {
     var plan =
-        fleet.plan(context.getPrimaryCache().list(), profiles.list(), Fleet.byName(states.list()));
+        fleet.plan(() -> context.getPrimaryCache().list(), profiles::list, states::list).plan();
     return plan.nodes().get(node);
   }
 
