@@ -7,16 +7,11 @@ import dev.tcptune.kernel.apply.RouteResult;
 import dev.tcptune.kernel.apply.SettingResult;
 import dev.tcptune.kernel.apply.SettingStatus;
 import dev.tcptune.kernel.apply.TuningPlanner;
-import dev.tcptune.kernel.catalog.KernelVersion;
 import dev.tcptune.kernel.catalog.TunableCatalog;
 import dev.tcptune.kernel.exec.Capabilities;
 import dev.tcptune.kernel.exec.NamespaceGuard;
 import dev.tcptune.kernel.exec.NetworkNamespace;
-import dev.tcptune.kernel.exec.ProcFiles;
 import dev.tcptune.kernel.exec.ProcessCommandRunner;
-import dev.tcptune.kernel.route.IpRouteTable;
-import dev.tcptune.kernel.route.RouteTable;
-import dev.tcptune.kernel.stats.SocketStatsReader;
 import dev.tcptune.kernel.sysctl.ProcSysctlStore;
 import dev.tcptune.kernel.sysctl.SysctlStore;
 import dev.tcptune.status.ConditionFactory;
@@ -27,7 +22,6 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -75,43 +69,33 @@ public final class Agent implements AutoCloseable {
   private volatile Instant lastTick;
   private volatile boolean ready;
 
-  private Agent(AgentConfig config, KubernetesClient client, Clock clock) throws IOException {
-    // The agent runs in the namespace it tunes (checked at start): /proc/sys (or the writable
-    // mount of it) is written directly.
-    this(
-        config,
-        client,
-        clock,
-        ProcSysctlStore.rootedAt(config.procSys()),
-        new IpRouteTable(new ProcessCommandRunner(), NetworkNamespace.current()),
-        KernelVersion.running(),
-        new SocketStatsReader(NetworkNamespace.current(), new ProcessCommandRunner(), clock));
-  }
-
-  private Agent(
-      AgentConfig config,
-      KubernetesClient client,
-      Clock clock,
-      SysctlStore sysctls,
-      RouteTable routes,
-      KernelVersion kernel,
-      SocketStatsReader stats)
+  private Agent(AgentConfig config, KubernetesClient client, NodeKernel kernel, Clock clock)
       throws IOException {
     this.config = config;
     this.client = client;
     this.clock = clock;
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     this.metrics = new AgentMetrics(registry);
-    this.sysctls = sysctls;
+    this.sysctls = kernel.sysctls();
     this.tuner =
-        new NodeTuner(sysctls, routes, kernel, new TuningPlanner(TunableCatalog.standard()));
+        new NodeTuner(
+            sysctls,
+            kernel.routes(),
+            kernel.version(),
+            new TuningPlanner(TunableCatalog.standard()));
     this.patcher = new StatusPatcher(client, config.nodeName(), metrics);
     this.writer =
         new StatusWriter(
             patcher, clock, config.heartbeat(), () -> ThreadLocalRandom.current().nextDouble());
     this.builder = new StatusBuilder(new ConditionFactory(clock));
-    this.sampler = new SocketSampler(stats, config.statsInterval(), clock, metrics);
-    this.kernelRelease = kernelRelease(kernel);
+    this.sampler =
+        new SocketSampler(
+            kernel.sockets(),
+            kernel.listenersBelow()::apply,
+            config.statsInterval(),
+            clock,
+            metrics);
+    this.kernelRelease = kernel.release();
     this.lastTick = clock.instant();
     this.probes =
         config.metricsPort() == 0
@@ -154,24 +138,6 @@ public final class Agent implements AutoCloseable {
   }
 
   /**
-   * Starts an agent of a simulated node on the given kernel side (in-memory fakes), without the
-   * privilege and namespace checks: for benchmarks that run many nodes against one API server in
-   * one JVM. Everything else (watch, checks, status writes, heartbeat) is the real agent's.
-   */
-  public static Agent startSimulated(
-      AgentConfig config,
-      KubernetesClient client,
-      SysctlStore sysctls,
-      RouteTable routes,
-      KernelVersion kernel,
-      SocketStatsReader stats)
-      throws IOException {
-    Agent agent = new Agent(config, client, Clock.systemUTC(), sysctls, routes, kernel, stats);
-    agent.startWatching();
-    return agent;
-  }
-
-  /**
    * Starts an agent: checks privileges and the network namespace ({@link #preflight}), starts the
    * probes, the watch and the loop.
    *
@@ -179,7 +145,22 @@ public final class Agent implements AutoCloseable {
    */
   public static Agent start(AgentConfig config, KubernetesClient client) throws IOException {
     preflight(config);
-    Agent agent = new Agent(config, client, Clock.systemUTC());
+    Clock clock = Clock.systemUTC();
+    // The agent runs in the namespace it tunes (checked above): /proc/sys (or the writable mount
+    // of it) is written directly.
+    NodeKernel kernel = NodeKernel.running(config, new ProcessCommandRunner(), clock);
+    Agent agent = new Agent(config, client, kernel, clock);
+    agent.startWatching();
+    return agent;
+  }
+
+  /**
+   * Starts an agent on the given kernel without the privilege checks of {@link #start}: for many
+   * simulated nodes in one JVM, each on in-memory sysctls and routes (the scale benchmark).
+   */
+  public static Agent startOn(NodeKernel kernel, AgentConfig config, KubernetesClient client)
+      throws IOException {
+    Agent agent = new Agent(config, client, kernel, Clock.systemUTC());
     agent.startWatching();
     return agent;
   }
@@ -359,14 +340,6 @@ public final class Agent implements AutoCloseable {
   private boolean healthy() {
     // The loop thread ticks every interval; three missed ticks mean it is stuck.
     return lastTick.plus(config.checkInterval().multipliedBy(3)).isAfter(clock.instant());
-  }
-
-  private static String kernelRelease(KernelVersion fallback) {
-    try {
-      return ProcFiles.read(Path.of("/proc/sys/kernel/osrelease")).strip();
-    } catch (IOException e) {
-      return fallback.toString();
-    }
   }
 
   /** True once the watch is up and the first check is done. */

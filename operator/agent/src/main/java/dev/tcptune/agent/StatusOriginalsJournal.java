@@ -14,15 +14,20 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
  * The agent's journal of originals: in {@code status.originals} of the node's TcpNodeState (so that
  * a new agent pod, or a human, sees them) and in a file on the node (so that they survive the
- * deletion of the TcpNodeState, which deletes its status too). Every change of the kernel layer's
- * journal is one status patch plus one atomic file replace, status first; when either fails the
- * change is refused and the applier writes nothing.
+ * deletion of the TcpNodeState, which deletes its status too). A change that adds, drops or alters
+ * an original is one status patch plus one atomic file replace, status first; when either fails the
+ * change is refused and the applier writes nothing. A change of {@code lastWritten} alone (a new
+ * value for a key already journaled: every profile change) is only the file replace: the file is
+ * what a restarted agent loads first, and status gets the new value with the status write that
+ * follows the apply. That keeps a profile change at one API write per node, not two.
  */
 final class StatusOriginalsJournal extends InMemoryOriginalsJournal {
 
@@ -66,11 +71,22 @@ final class StatusOriginalsJournal extends InMemoryOriginalsJournal {
   @Override
   protected void persist(List<SettingOriginal> settings, List<RouteOriginal> routes) {
     List<OriginalValue> values = OriginalsCodec.encode(settings, routes);
-    ObjectNode patch = StatusPatcher.JSON.createObjectNode();
-    patch.set("originals", StatusPatcher.JSON.valueToTree(values));
-    // A deleted TcpNodeState has no status to write to: the file is then the only copy.
-    status.patch(patch);
+    if (!originalsOf(settings, routes).equals(originalsOf(settings(), routes()))) {
+      ObjectNode patch = StatusPatcher.JSON.createObjectNode();
+      patch.set("originals", StatusPatcher.JSON.valueToTree(values));
+      // A deleted TcpNodeState has no status to write to: the file is then the only copy.
+      status.patch(patch);
+    }
     writeFile(file, values);
+  }
+
+  /** The journaled originals, without {@code lastWritten}. */
+  private static Map<String, Object> originalsOf(
+      List<SettingOriginal> settings, List<RouteOriginal> routes) {
+    Map<String, Object> originals = new HashMap<>();
+    settings.forEach(s -> originals.put("sysctl " + s.key(), s.original()));
+    routes.forEach(r -> originals.put("route " + r.routeId(), r.originalMillis()));
+    return originals;
   }
 
   private static List<OriginalValue> readFile(Path file) {

@@ -39,6 +39,25 @@ class StatusOriginalsJournalTest {
   }
 
   @Test
+  void aNewLastWrittenAloneGoesToTheFileOnly() {
+    StatusOriginalsJournal journal = StatusOriginalsJournal.load(patches::add, file(), null);
+    journal.recordAll(
+        List.of(new SettingOriginal("net.core.somaxconn", "4096", "8192")), List.of());
+
+    journal.recordAll(List.of(new SettingOriginal("net.core.somaxconn", "1", "16384")), List.of());
+
+    assertThat(patches).singleElement();
+    StatusOriginalsJournal reloaded = StatusOriginalsJournal.load(s -> true, file(), null);
+    assertThat(reloaded.settings())
+        .containsExactly(new SettingOriginal("net.core.somaxconn", "4096", "16384"));
+
+    journal.recordAll(
+        List.of(new SettingOriginal("net.ipv4.tcp_keepalive_time", "7200", "60")), List.of());
+    assertThat(patches).hasSize(2);
+    assertThat(patches.get(1).path("originals")).hasSize(2);
+  }
+
+  @Test
   void aFailedStatusWriteRecordsNothing() {
     StatusOriginalsJournal journal =
         StatusOriginalsJournal.load(

@@ -36,7 +36,8 @@ public final class AgentDaemonSet extends CRUDKubernetesDependentResource<Daemon
 
   /**
    * A small JVM for a small job: one thread of GC, no C2 compiler, a heap sized from the
-   * container's memory limit, exit (and restart) rather than limp on when memory runs out.
+   * container's memory limit, exit (and restart) rather than limp on when memory runs out. The
+   * footprint benchmark runs its agent with these too.
    */
   public static final String JVM_FLAGS =
       "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:MaxRAMPercentage=50 -Xss512k"

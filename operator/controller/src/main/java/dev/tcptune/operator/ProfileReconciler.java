@@ -4,7 +4,6 @@ import dev.tcptune.api.v1alpha1.TcpNodeState;
 import dev.tcptune.api.v1alpha1.TcpProfile;
 import dev.tcptune.api.v1alpha1.TcpProfileStatus;
 import dev.tcptune.fleet.AgentReport;
-import dev.tcptune.fleet.FleetPlan;
 import dev.tcptune.fleet.FleetPlanner;
 import dev.tcptune.fleet.ProfilePlan;
 import dev.tcptune.status.ConditionFactory;
@@ -84,7 +83,7 @@ public final class ProfileReconciler implements Reconciler<TcpProfile>, Cleaner<
   @Override
   public UpdateControl<TcpProfile> reconcile(TcpProfile profile, Context<TcpProfile> context) {
     try (var timer = metrics.reconcile(NAME, profile.getMetadata().getName())) {
-      Snapshot now = snapshot(context);
+      Fleet.Snapshot now = snapshot(context);
       ProfilePlan plan = now.plan().profiles().get(profile.getMetadata().getName());
       TcpProfileStatus status =
           statuses.build(
@@ -110,7 +109,7 @@ public final class ProfileReconciler implements Reconciler<TcpProfile>, Cleaner<
   public DeleteControl cleanup(TcpProfile profile, Context<TcpProfile> context) {
     String name = profile.getMetadata().getName();
     try (var timer = metrics.reconcile(NAME, name)) {
-      Snapshot now = snapshot(context);
+      Fleet.Snapshot now = snapshot(context);
       ProfilePlan plan = now.plan().profiles().get(name);
       List<String> holding = FleetPlanner.nodesHolding(plan, now.states());
       if (holding.isEmpty()) {
@@ -145,14 +144,11 @@ public final class ProfileReconciler implements Reconciler<TcpProfile>, Cleaner<
     }
   }
 
-  private record Snapshot(FleetPlan plan, Map<String, TcpNodeState> states) {}
-
-  private Snapshot snapshot(Context<TcpProfile> context) {
-    Map<String, TcpNodeState> byName = Fleet.byName(states.list());
-    return new Snapshot(fleet.plan(nodes.list(), context.getPrimaryCache().list(), byName), byName);
+  private Fleet.Snapshot snapshot(Context<TcpProfile> context) {
+    return fleet.plan(nodes::list, () -> context.getPrimaryCache().list(), states::list);
   }
 
-  private void recordMetrics(String profile, TcpProfileStatus status, Snapshot now) {
+  private void recordMetrics(String profile, TcpProfileStatus status, Fleet.Snapshot now) {
     ConditionFactory.find(status.getConditions(), ProfileConditions.READY)
         .ifPresent(c -> metrics.profileReady(profile, c.getReason()));
     Map<String, String> nodes = new TreeMap<>();

@@ -1,0 +1,300 @@
+package dev.tcptune.bench.scale;
+
+import dev.tcptune.api.v1alpha1.TcpNodeState;
+import dev.tcptune.api.v1alpha1.TcpProfile;
+import dev.tcptune.kernel.exec.CommandRunner;
+import dev.tcptune.kernel.exec.NetworkNamespace;
+import dev.tcptune.kernel.exec.ProcessCommandRunner;
+import dev.tcptune.localcluster.Java;
+import dev.tcptune.localcluster.LocalControlPlane;
+import dev.tcptune.localcluster.NamespaceApiAccess;
+import dev.tcptune.operator.AgentDaemonSet;
+import dev.tcptune.operator.OperatorConfig;
+import dev.tcptune.operator.TcpTuneOperator;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Item 4 of issue 11: one real agent process ({@code java -jar tcptune.jar agent}, with the JVM
+ * flags of the agent DaemonSet and its memory limit standing in for the container's through {@code
+ * -XX:MaxRAM}) in a network namespace of its own, watching its TcpNodeState on the real API server
+ * at a 10 s check interval, its /metrics scraped every 10 s; node_exporter, built from the Go
+ * module proxy, on a spare loopback port beside it, scraped every 10 s. Both sampled every second.
+ */
+final class AgentFootprint {
+
+  private static final String NODE = "footprint-node";
+  private static final Duration SCRAPE = Duration.ofSeconds(10);
+
+  /** The agent DaemonSet's memory limit (helm/tcptune/values.yaml agent.memoryLimit). */
+  private static final String AGENT_MAX_RAM = "128m";
+
+  private final LocalControlPlane controlPlane;
+  private final ScaleOptions options;
+  private final PrintStream out;
+  private final KubernetesClient admin;
+  private final CommandRunner runner = new ProcessCommandRunner();
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  AgentFootprint(LocalControlPlane controlPlane, ScaleOptions options, PrintStream out) {
+    this.controlPlane = controlPlane;
+    this.options = options;
+    this.out = out;
+    this.admin = controlPlane.adminClient();
+  }
+
+  List<Figure> run() throws Exception {
+    if (!Files.isRegularFile(options.jar())) {
+      throw new IllegalStateException(
+          options.jar()
+              + " is missing: build it with mvn -B -q -pl operator/app -am package"
+              + " -DskipTests");
+    }
+    out.printf(
+        "agent footprint: one agent process for %d s at a 10 s check interval%n",
+        options.footprint().toSeconds());
+    String nsName = "tcpt-" + UUID.randomUUID().toString().substring(0, 8);
+    NetworkNamespace ns = NetworkNamespace.named(nsName);
+    Path dir = Files.createTempDirectory(controlPlane.workDir(), "footprint-");
+    List<Figure> figures = new ArrayList<>();
+    runner.run(List.of("ip", "netns", "add", nsName)).orThrow();
+    try (TcpTuneOperator operator =
+        TcpTuneOperator.start(
+            admin,
+            OperatorConfig.fromEnvironment(
+                Map.of(
+                    "TCPTUNE_NAMESPACE", Convergence.NAMESPACE,
+                    "POD_NAME", "bench-footprint-operator",
+                    "TCPTUNE_LEADER_ELECTION", "false",
+                    "TCPTUNE_PROBE_PORT", "0")),
+            Clock.systemUTC(),
+            false)) {
+      runner.run(ns.wrap(List.of("ip", "link", "set", "lo", "up"))).orThrow();
+      admin
+          .nodes()
+          .resource(
+              new NodeBuilder()
+                  .withNewMetadata()
+                  .withName(NODE)
+                  .withLabels(Map.of("bench.tcptune.dev/footprint", "true"))
+                  .endMetadata()
+                  .build())
+          .create();
+      TcpProfile profile = admin.resource(profile()).create();
+      try (NamespaceApiAccess api =
+          NamespaceApiAccess.open(ns, controlPlane.kubeConfigYaml(), options.jar(), dir)) {
+        figures.addAll(measure(ns, api, dir));
+      } finally {
+        admin.resource(profile).delete();
+        Convergence.await(
+            Duration.ofMinutes(2),
+            "footprint profile deleted",
+            () -> admin.resources(TcpProfile.class).withName("footprint").get() == null);
+        admin.nodes().withName(NODE).delete();
+        admin.resources(TcpNodeState.class).withName(NODE).delete();
+      }
+    } finally {
+      runner.run(List.of("ip", "netns", "del", nsName));
+    }
+    return figures;
+  }
+
+  private List<Figure> measure(NetworkNamespace ns, NamespaceApiAccess api, Path dir)
+      throws Exception {
+    String jvmFlags = AgentDaemonSet.JVM_FLAGS + " -XX:MaxRAM=" + AGENT_MAX_RAM;
+    ProcessBuilder agentBuilder =
+        new ProcessBuilder(
+                ns.wrap(
+                    List.of(
+                        Java.binary(),
+                        "-jar",
+                        options.jar().toString(),
+                        "agent",
+                        "--netns",
+                        ns.name().orElseThrow(),
+                        "--check-interval",
+                        "10s",
+                        "--state-dir",
+                        dir.resolve("state").toString())))
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("agent.log").toFile());
+    agentBuilder.environment().put("JAVA_TOOL_OPTIONS", jvmFlags);
+    agentBuilder.environment().put("NODE_NAME", NODE);
+    agentBuilder.environment().put("KUBECONFIG", api.kubeconfig().toString());
+    Process agent = agentBuilder.start();
+    Process exporter = null;
+    int exporterPort = OperatorMemory.freePort();
+    if (Files.isExecutable(options.nodeExporter())) {
+      exporter =
+          new ProcessBuilder(
+                  options.nodeExporter().toString(),
+                  "--web.listen-address=127.0.0.1:" + exporterPort,
+                  "--collector.disable-defaults",
+                  "--collector.netstat",
+                  "--collector.sockstat",
+                  "--collector.tcpstat",
+                  "--collector.stat")
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("node_exporter.log").toFile())
+              .start();
+    } else {
+      out.println(
+          "  node_exporter not found at "
+              + options.nodeExporter()
+              + " (bench/build-node-exporter.sh builds it): no baseline in this run");
+    }
+    try (ProcSampler agentSamples = new ProcSampler(agent.pid()).start();
+        ProcSampler exporterSamples =
+            exporter == null ? null : new ProcSampler(exporter.pid()).start()) {
+      Convergence.await(
+          Duration.ofMinutes(2),
+          "the agent to report its node Applied",
+          () -> {
+            if (!agent.isAlive()) {
+              throw new IllegalStateException("the agent exited: " + log(dir, "agent.log"));
+            }
+            return applied();
+          });
+      long from = System.nanoTime();
+      long end = from + options.footprint().toNanos();
+      int agentScrapes = 0;
+      int exporterScrapes = 0;
+      while (System.nanoTime() < end) {
+        if (scrapeAgent(ns)) {
+          agentScrapes++;
+        }
+        if (exporter != null && scrape(exporterPort)) {
+          exporterScrapes++;
+        }
+        Thread.sleep(
+            Math.min(SCRAPE.toMillis(), Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+      }
+      if (!agent.isAlive()) {
+        throw new IllegalStateException("the agent exited: " + log(dir, "agent.log"));
+      }
+      ProcSampler.Summary a = agentSamples.summary(from);
+      List<Figure> figures = new ArrayList<>();
+      String load = "load average " + Machine.loadAverage();
+      figures.add(
+          Figure.checked(
+              "agent resident memory",
+              String.format(
+                  "peak %.1f MiB (VmHWM %.1f), average %.1f MiB over %d s, %d scrapes;"
+                      + " JAVA_TOOL_OPTIONS=\"%s\"; %s",
+                  a.peakRssMib(),
+                  a.hwmMib(),
+                  a.averageRssMib(),
+                  options.footprint().toSeconds(),
+                  agentScrapes,
+                  jvmFlags,
+                  load),
+              "<= 64 MiB",
+              a.peakRssMib() <= 64));
+      figures.add(
+          Figure.checked(
+              "agent CPU",
+              String.format(
+                  "%.3f%% of one core on average over %d s",
+                  a.cpuPercent(), options.footprint().toSeconds()),
+              "< 0.5%",
+              a.cpuPercent() < 0.5));
+      if (exporterSamples != null) {
+        ProcSampler.Summary e = exporterSamples.summary(from);
+        figures.add(
+            Figure.of(
+                "baseline node_exporter " + NodeExporterVersion.VERSION,
+                String.format(
+                    "peak %.1f MiB (VmHWM %.1f), average %.1f MiB, %.3f%% of one core, %d scrapes"
+                        + " (netstat, sockstat, tcpstat, stat collectors)",
+                    e.peakRssMib(),
+                    e.hwmMib(),
+                    e.averageRssMib(),
+                    e.cpuPercent(),
+                    exporterScrapes)));
+      }
+      return figures;
+    } finally {
+      stop(agent);
+      if (exporter != null) {
+        stop(exporter);
+      }
+    }
+  }
+
+  private boolean applied() {
+    TcpNodeState state = admin.resources(TcpNodeState.class).withName(NODE).get();
+    return state != null
+        && state.getStatus() != null
+        && Objects.equals(
+            state.getStatus().getObservedGeneration(), state.getMetadata().getGeneration())
+        && state.getStatus().getConditions().stream()
+            .anyMatch(c -> "Applied".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  /** The agent's /metrics inside its namespace, fetched as Prometheus would, with curl. */
+  private boolean scrapeAgent(NetworkNamespace ns) {
+    return runner
+        .run(ns.wrap(List.of("curl", "-sf", "-o", "/dev/null", "http://127.0.0.1:9470/metrics")))
+        .succeeded();
+  }
+
+  private boolean scrape(int port) throws InterruptedException {
+    try {
+      HttpResponse<Void> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                  .timeout(Duration.ofSeconds(5))
+                  .build(),
+              HttpResponse.BodyHandlers.discarding());
+      return response.statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private TcpProfile profile() {
+    String yaml =
+        "apiVersion: tcptune.dev/v1alpha1\nkind: TcpProfile\nmetadata:\n  name: footprint\n"
+            + "spec:\n  nodeSelector:\n    matchLabels:\n      bench.tcptune.dev/footprint: \"true\"\n"
+            + "  mode: Enforce\n  listenQueue:\n    somaxconn: 8192\n    maxSynBacklog: 8192\n"
+            + "  keepalive:\n    timeSeconds: 600\n    intervalSeconds: 30\n    probes: 5\n";
+    return admin
+        .resources(TcpProfile.class)
+        .load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)))
+        .item();
+  }
+
+  private static String log(Path dir, String name) {
+    try {
+      return Files.readString(dir.resolve(name));
+    } catch (IOException e) {
+      return e.toString();
+    }
+  }
+
+  private static void stop(Process process) throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(15, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      process.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+}

@@ -1,0 +1,111 @@
+package dev.tcptune.bench.scale;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Samples one process every second from /proc: resident memory (VmRSS, and the kernel's own peak
+ * VmHWM) and CPU time (utime + stime of /proc/PID/stat).
+ */
+final class ProcSampler implements AutoCloseable {
+
+  /** USER_HZ: the unit of utime and stime; 100 on every Linux architecture tcptune runs on. */
+  private static final double TICKS_PER_SECOND = 100;
+
+  record Sample(long nanos, long rssKib, long hwmKib, long cpuTicks) {}
+
+  /**
+   * What the samples add up to.
+   *
+   * @param peakRssMib the highest VmRSS sampled
+   * @param hwmMib the kernel's peak resident set (also between samples)
+   * @param averageRssMib mean of the VmRSS samples
+   * @param cpuPercent CPU time over wall time of the window, in percent of one core
+   */
+  record Summary(
+      double peakRssMib, double hwmMib, double averageRssMib, double cpuPercent, int n) {}
+
+  private final long pid;
+  private final List<Sample> samples = new ArrayList<>();
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "proc-sampler");
+            t.setDaemon(true);
+            return t;
+          });
+
+  ProcSampler(long pid) {
+    this.pid = pid;
+  }
+
+  ProcSampler start() {
+    timer.scheduleAtFixedRate(this::sampleQuietly, 0, 1, TimeUnit.SECONDS);
+    return this;
+  }
+
+  private void sampleQuietly() {
+    try {
+      Sample s = sample(pid);
+      synchronized (samples) {
+        samples.add(s);
+      }
+    } catch (IOException | RuntimeException e) {
+      // The process ended; the samples so far stand.
+    }
+  }
+
+  static Sample sample(long pid) throws IOException {
+    long rss = 0;
+    long hwm = 0;
+    for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+      if (line.startsWith("VmRSS:")) {
+        rss = kib(line);
+      } else if (line.startsWith("VmHWM:")) {
+        hwm = kib(line);
+      }
+    }
+    String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    return new Sample(System.nanoTime(), rss, hwm, ticks);
+  }
+
+  private static long kib(String line) {
+    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+  }
+
+  /** Summary of the samples taken since {@code fromNanos}. */
+  Summary summary(long fromNanos) {
+    List<Sample> window;
+    synchronized (samples) {
+      window = samples.stream().filter(s -> s.nanos() >= fromNanos).toList();
+    }
+    if (window.size() < 2) {
+      throw new IllegalStateException(
+          "fewer than two samples of process " + pid + ": did it exit?");
+    }
+    Sample first = window.get(0);
+    Sample last = window.get(window.size() - 1);
+    double seconds = (last.nanos() - first.nanos()) / 1e9;
+    double cpu = (last.cpuTicks() - first.cpuTicks()) / TICKS_PER_SECOND / seconds * 100;
+    return new Summary(
+        window.stream().mapToLong(Sample::rssKib).max().orElse(0) / 1024.0,
+        last.hwmKib() / 1024.0,
+        window.stream().mapToLong(Sample::rssKib).average().orElse(0) / 1024.0,
+        cpu,
+        window.size());
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+  }
+}
