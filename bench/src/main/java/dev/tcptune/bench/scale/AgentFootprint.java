@@ -105,15 +105,17 @@ final class AgentFootprint {
       } finally {
         // Normally gone already (the agent restored the node); after a failure the finalizer
         // would wait for an agent that is not running.
-        admin
-            .resources(TcpProfile.class)
-            .withName("footprint")
-            .edit(
-                p -> {
-                  p.getMetadata().setFinalizers(List.of());
-                  return p;
-                });
-        admin.resources(TcpProfile.class).withName("footprint").delete();
+        if (admin.resources(TcpProfile.class).withName("footprint").get() != null) {
+          admin
+              .resources(TcpProfile.class)
+              .withName("footprint")
+              .edit(
+                  p -> {
+                    p.getMetadata().setFinalizers(List.of());
+                    return p;
+                  });
+          admin.resources(TcpProfile.class).withName("footprint").delete();
+        }
         admin.nodes().withName(NODE).delete();
         admin.resources(TcpNodeState.class).withName(NODE).delete();
       }
