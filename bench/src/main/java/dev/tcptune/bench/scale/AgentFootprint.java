@@ -101,13 +101,21 @@ final class AgentFootprint {
       TcpProfile profile = admin.resource(profile()).create();
       try (NamespaceApiAccess api =
           NamespaceApiAccess.open(ns, controlPlane.kubeConfigYaml(), options.jar(), dir)) {
-        figures.addAll(measure(ns, api, dir));
+        figures.addAll(measure(ns, api, dir, profile));
       } finally {
-        admin.resource(profile).delete();
-        Convergence.await(
-            Duration.ofMinutes(2),
-            "footprint profile deleted",
-            () -> admin.resources(TcpProfile.class).withName("footprint").get() == null);
+        // Normally gone already (the agent restored the node); after a failure the finalizer
+        // would wait for an agent that is not running.
+        if (admin.resources(TcpProfile.class).withName("footprint").get() != null) {
+          admin
+              .resources(TcpProfile.class)
+              .withName("footprint")
+              .edit(
+                  p -> {
+                    p.getMetadata().setFinalizers(List.of());
+                    return p;
+                  });
+          admin.resources(TcpProfile.class).withName("footprint").delete();
+        }
         admin.nodes().withName(NODE).delete();
         admin.resources(TcpNodeState.class).withName(NODE).delete();
       }
@@ -117,8 +125,8 @@ final class AgentFootprint {
     return figures;
   }
 
-  private List<Figure> measure(NetworkNamespace ns, NamespaceApiAccess api, Path dir)
-      throws Exception {
+  private List<Figure> measure(
+      NetworkNamespace ns, NamespaceApiAccess api, Path dir, TcpProfile profile) throws Exception {
     String jvmFlags = AgentDaemonSet.JVM_FLAGS + " -XX:MaxRAM=" + AGENT_MAX_RAM;
     ProcessBuilder agentBuilder =
         new ProcessBuilder(

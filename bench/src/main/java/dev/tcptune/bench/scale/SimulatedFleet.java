@@ -97,7 +97,9 @@ final class SimulatedFleet implements AutoCloseable {
             new AgentConfig(
                 name,
                 checkInterval,
-                AgentConfig.DEFAULT_STATS_INTERVAL,
+                // The in-memory sockets never change; a second sample would only add rates of 0
+                // to every status once, a write that has nothing to do with the profile.
+                Duration.ofHours(24),
                 AgentConfig.DEFAULT_HEARTBEAT,
                 0,
                 Optional.empty(),
