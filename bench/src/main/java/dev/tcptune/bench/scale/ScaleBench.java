@@ -13,7 +13,7 @@ import java.util.List;
  *
  * <pre>
  * mvn -B -q -pl operator/app,bench -am package -DskipTests
- * sudo java -cp "bench/target/tcptune-bench-0.1.0-SNAPSHOT.jar:$(cat bench/target/classpath)" \
+ * sudo java -cp bench/target/tcptune-bench.jar \
  *     dev.tcptune.bench.scale.ScaleBench [--quick] [--nodes 10,100,1000] [convergence] ...
  * </pre>
  */
