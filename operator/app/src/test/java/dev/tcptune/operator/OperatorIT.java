@@ -438,6 +438,43 @@ class OperatorIT {
   }
 
   @Test
+  void stagedRolloutMovesOnWhenTheChangingNodeLeavesTheSelectionOrTheCluster() {
+    for (String n : List.of("leave-1", "leave-2", "leave-3")) {
+      node(n, "leave", Map.of("leave-pool", "y"));
+    }
+    profile(
+        """
+        apiVersion: tcptune.dev/v1alpha1
+        kind: TcpProfile
+        metadata: {name: leave}
+        spec:
+          nodeSelector: {matchLabels: {leave-pool: y}}
+          keepalive: {probes: 7}
+        """);
+    waitForState("leave-1");
+    assertThat(state("leave-2")).as("one node at a time by default").isEmpty();
+
+    // The changing node is relabelled out before its agent reports: its slot goes to the next.
+    client
+        .nodes()
+        .withName("leave-1")
+        .edit(
+            n -> {
+              n.getMetadata().getLabels().remove("leave-pool");
+              return n;
+            });
+    waitForState("leave-2");
+    assertThat(settings("leave-2")).containsEntry("net.ipv4.tcp_keepalive_probes", "7@leave");
+    assertThat(state("leave-3")).isEmpty();
+
+    // The changing node disappears from the cluster: its slot goes to the next.
+    client.nodes().withName("leave-2").delete();
+    waitForState("leave-3");
+    assertThat(settings("leave-3")).containsEntry("net.ipv4.tcp_keepalive_probes", "7@leave");
+    await().atMost(WAIT).until(() -> state("leave-2").isEmpty());
+  }
+
+  @Test
   void invalidProfileGetsInvalidConditionAndNothingApplied() {
     node("bad-1", "bad", Map.of("bad-pool", "z"));
     profile(

@@ -7,8 +7,10 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The secondary-to-primary mapping of the fleet-wide reconcilers: one profile or node state can
- * change what every node gets and every profile reports, so an event maps to every primary.
+ * The secondary-to-primary mapping for an event that can change every primary: a profile changes
+ * what every node gets, and a node or a node report every profile's counts. Fine for events of few
+ * objects or towards few primaries (profiles); node reports reach their own Node only (see {@link
+ * Fleet}).
  */
 final class EveryPrimary {
 

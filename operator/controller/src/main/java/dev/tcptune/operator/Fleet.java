@@ -5,6 +5,7 @@ import dev.tcptune.api.v1alpha1.TcpProfile;
 import dev.tcptune.fleet.FleetPlan;
 import dev.tcptune.fleet.FleetPlanner;
 import dev.tcptune.fleet.NodeInput;
+import dev.tcptune.fleet.ProfilePlan;
 import dev.tcptune.kernel.catalog.TunableCatalog;
 import dev.tcptune.profile.ProfileValidator;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -12,17 +13,24 @@ import io.fabric8.kubernetes.api.model.Node;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
  * Turns what the informers hold into the planner's input; every reconciler plans the same way. A
- * plan is computed once per content of the caches: every TcpNodeState event reconciles every Node
- * (each may gain or lose a rollout slot), and planning the whole fleet again in each of those 1,000
- * reconciles made convergence at 1,000 nodes quadratic (the scale benchmark's thread dumps showed
- * every reconciler thread in the planner). The key compares names, labels and resourceVersions:
- * linear, and exact.
+ * plan is computed once per content of the caches: after a burst of node reports many reconciles
+ * find the same content, and planning the whole fleet again in each of them made convergence at
+ * 1,000 nodes quadratic (the scale benchmark's thread dumps showed every reconciler thread in the
+ * planner). The key compares names, labels and resourceVersions: linear, and exact.
+ *
+ * <p>A node's report changes what other nodes get only through rollout slots: a node done or failed
+ * lets the next ones in. Rather than reconciling every node on every report (at 1,000 nodes a burst
+ * of reports queued a million reconcile requests and most of the operator's memory), each new plan
+ * names the nodes it admits that the previous plan had not, once.
  */
 final class Fleet {
 
@@ -36,7 +44,21 @@ final class Fleet {
 
   private final FleetPlanner planner =
       new FleetPlanner(new ProfileValidator(TunableCatalog.standard()));
+  private final Consumer<String> onAdmitted;
   private Memo memo;
+
+  /** A fleet whose plans wake nobody: for readers of the plan such as the profile status. */
+  Fleet() {
+    this(node -> {});
+  }
+
+  /**
+   * @param onAdmitted told of each node that a new plan admits to a profile's current generation
+   *     and the previous plan had not (the reconcile that made the plan writes only its own node)
+   */
+  Fleet(Consumer<String> onAdmitted) {
+    this.onAdmitted = onAdmitted;
+  }
 
   /**
    * The plan of what the caches hold now. One plan at a time: reconciles waiting here read the
@@ -62,9 +84,34 @@ final class Fleet {
             profileList.stream().map(Fleet::version).toList(),
             byName.values().stream().map(Fleet::version).toList());
     if (memo == null || !memo.key().equals(key)) {
-      memo = new Memo(key, new Snapshot(planner.plan(nodeInputs, profileList, byName), byName));
+      FleetPlan before = memo == null ? null : memo.snapshot().plan();
+      FleetPlan plan = planner.plan(nodeInputs, profileList, byName);
+      memo = new Memo(key, new Snapshot(plan, byName));
+      newlyAdmitted(before, plan).forEach(onAdmitted);
     }
     return memo.snapshot();
+  }
+
+  /** Nodes admitted to a profile's generation in {@code after} but not in {@code before}. */
+  static Set<String> newlyAdmitted(FleetPlan before, FleetPlan after) {
+    Set<String> nodes = new TreeSet<>();
+    after
+        .profiles()
+        .forEach(
+            (name, plan) -> {
+              if (plan.rollout() == null) {
+                return;
+              }
+              ProfilePlan old = before == null ? null : before.profiles().get(name);
+              Set<String> had =
+                  old != null
+                          && old.rollout() != null
+                          && old.rollout().generation() == plan.rollout().generation()
+                      ? old.rollout().admitted()
+                      : Set.of();
+              plan.rollout().admitted().stream().filter(n -> !had.contains(n)).forEach(nodes::add);
+            });
+    return nodes;
   }
 
   private static String version(HasMetadata resource) {

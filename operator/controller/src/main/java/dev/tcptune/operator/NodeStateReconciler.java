@@ -18,10 +18,12 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.filter.OnUpdateFilter;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,14 +36,21 @@ import org.slf4j.LoggerFactory;
 @ControllerConfiguration(
     name = NodeStateReconciler.NAME,
     generationAwareEventProcessing = false,
-    informer = @Informer(onUpdateFilter = NodeStateReconciler.LabelsChanged.class))
+    informer =
+        @Informer(
+            onUpdateFilter = NodeStateReconciler.LabelsChanged.class,
+            itemStore = NodeLabelsStore.class))
 public final class NodeStateReconciler implements Reconciler<Node> {
 
   static final String NAME = "node-state";
   static final String FIELD_MANAGER = "tcptune-operator";
   private static final Logger LOG = LoggerFactory.getLogger(NodeStateReconciler.class);
 
-  private final Fleet fleet = new Fleet();
+  /** Wakes the nodes a rollout lets in: the reconcile that planned it writes only its own node. */
+  private final SimpleInboundEventSource<Node> admissions =
+      new SimpleInboundEventSource<>("rollout-admissions");
+
+  private final Fleet fleet = new Fleet(node -> admissions.propagateEvent(new ResourceID(node)));
   private final OperatorMetrics metrics;
   private InformerEventSource<TcpProfile, Node> profiles;
   private InformerEventSource<TcpNodeState, Node> states;
@@ -60,7 +69,8 @@ public final class NodeStateReconciler implements Reconciler<Node> {
 
   @Override
   public List<EventSource<?, Node>> prepareEventSources(EventSourceContext<Node> context) {
-    // A profile or a node's report can change what any node gets (selection, merge, rollout slots).
+    // A profile can change what any node gets (selection, merge). A node's report changes what its
+    // own node gets; what it changes for others (rollout slots) comes through the admissions.
     profiles =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(TcpProfile.class, Node.class)
@@ -72,10 +82,19 @@ public final class NodeStateReconciler implements Reconciler<Node> {
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(TcpNodeState.class, Node.class)
                 .withName("node-states")
-                .withSecondaryToPrimaryMapper(s -> EveryPrimary.of(context))
+                .withSecondaryToPrimaryMapper(s -> ownNode(s, context))
                 .build(),
             context);
-    return List.of(profiles, states);
+    return List.of(profiles, states, admissions);
+  }
+
+  /**
+   * The state's own node; every node when that Node is gone, as no reconcile of it will run and its
+   * rollout slot may let others in.
+   */
+  private static Set<ResourceID> ownNode(TcpNodeState state, EventSourceContext<Node> context) {
+    ResourceID own = new ResourceID(state.getMetadata().getName());
+    return context.getPrimaryCache().get(own).isPresent() ? Set.of(own) : EveryPrimary.of(context);
   }
 
   @Override
@@ -114,9 +133,9 @@ public final class NodeStateReconciler implements Reconciler<Node> {
     state.setStatus(null);
     TcpNodeState written =
         client.resource(state).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
-    // Until the watch delivers this write, reconciles of this node (every node reconciles on any
-    // node's report) must see it: a stale cached spec would be written again, one redundant write
-    // per node and event at 1,000 nodes (the scale benchmark counted them).
+    // Until the watch delivers this write, reconciles of this node must see it: a stale cached spec
+    // would be written again (the scale benchmark counted one redundant write per node and event
+    // at 1,000 nodes when every report reconciled every node).
     ResourceID id = ResourceID.fromResource(written);
     if (current.isPresent()) {
       states.handleRecentResourceUpdate(id, written, current.get());

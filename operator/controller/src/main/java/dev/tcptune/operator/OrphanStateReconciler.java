@@ -41,6 +41,7 @@ public final class OrphanStateReconciler implements Reconciler<TcpNodeState> {
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Node.class, TcpNodeState.class)
                 .withName("nodes")
+                .withItemStore(new NodeLabelsStore())
                 .withSecondaryToPrimaryMapper(
                     n -> Set.of(new ResourceID(n.getMetadata().getName())))
                 .build(),

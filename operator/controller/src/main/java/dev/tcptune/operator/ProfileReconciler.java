@@ -67,6 +67,7 @@ public final class ProfileReconciler implements Reconciler<TcpProfile>, Cleaner<
             InformerEventSourceConfiguration.from(Node.class, TcpProfile.class)
                 .withName("nodes")
                 .withOnUpdateFilter(new NodeStateReconciler.LabelsChanged())
+                .withItemStore(new NodeLabelsStore())
                 .withSecondaryToPrimaryMapper(n -> EveryPrimary.of(context))
                 .build(),
             context);

@@ -11,6 +11,8 @@ import dev.tcptune.profile.FieldError;
 import dev.tcptune.profile.ProfileValidator;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -40,9 +42,20 @@ public final class FleetPlanner {
       ProfilePlan plan = planProfile(profile, sortedNodes, states);
       profilePlans.put(plan.name(), plan);
     }
+    // Which active plans select each node, built once: looking a node up in every plan's list of
+    // selected nodes made a plan quadratic in the fleet size (1,000 nodes: 20 million compares).
+    Map<String, List<ProfilePlan>> selecting = new HashMap<>();
+    for (ProfilePlan plan : profilePlans.values()) {
+      if (plan.active()) {
+        plan.selected()
+            .forEach(n -> selecting.computeIfAbsent(n, k -> new ArrayList<>()).add(plan));
+      }
+    }
     Map<String, NodeMerge> merges = new TreeMap<>();
     for (NodeInput node : sortedNodes) {
-      merges.put(node.name(), mergeNode(node.name(), profilePlans.values(), states));
+      merges.put(
+          node.name(),
+          mergeNode(node.name(), selecting.getOrDefault(node.name(), List.of()), states));
     }
     return new FleetPlan(profilePlans, merges);
   }
@@ -53,12 +66,13 @@ public final class FleetPlanner {
    */
   public static List<String> nodesHolding(ProfilePlan plan, Map<String, TcpNodeState> states) {
     List<String> holding = new ArrayList<>();
+    Set<String> selected = new HashSet<>(plan.selected());
     for (TcpNodeState state : new TreeMap<>(states).values()) {
       String node = state.getMetadata().getName();
       boolean listed =
           state.getSpec() != null
               && state.getSpec().getProfileGenerations().containsKey(plan.name());
-      boolean waiting = plan.selected().contains(node) && !new AgentReport(state).current();
+      boolean waiting = selected.contains(node) && !new AgentReport(state).current();
       if (listed || waiting) {
         holding.add(node);
       }
@@ -139,14 +153,12 @@ public final class FleetPlanner {
         paused ? firstFailure : Optional.empty());
   }
 
+  /** {@code selecting}: the active plans that select {@code node}, in profile order. */
   private static NodeMerge mergeNode(
-      String node, Iterable<ProfilePlan> plans, Map<String, TcpNodeState> states) {
+      String node, List<ProfilePlan> selecting, Map<String, TcpNodeState> states) {
     TcpNodeState existing = states.get(node);
     List<ProfileContribution> contributions = new ArrayList<>();
-    for (ProfilePlan plan : plans) {
-      if (!plan.active() || !plan.selected().contains(node)) {
-        continue;
-      }
+    for (ProfilePlan plan : selecting) {
       if (plan.rollout().admitted().contains(node)) {
         contributions.add(ProfileContribution.current(plan.profile()));
       } else if (existing != null) {

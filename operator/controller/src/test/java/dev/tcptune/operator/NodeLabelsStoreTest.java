@@ -1,0 +1,46 @@
+package dev.tcptune.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class NodeLabelsStoreTest {
+
+  @Test
+  void keepsNameLabelsAndVersionAndDropsTheKubeletsStatus() {
+    Node full =
+        new NodeBuilder()
+            .withNewMetadata()
+            .withName("worker-1")
+            .withUid("u-1")
+            .withResourceVersion("42")
+            .withLabels(Map.of("pool", "edge"))
+            .withAnnotations(Map.of("node.alpha.kubernetes.io/ttl", "0"))
+            .endMetadata()
+            .withNewSpec()
+            .withPodCIDR("10.0.0.0/24")
+            .endSpec()
+            .withNewStatus()
+            .addNewImage()
+            .withNames("registry.example/app:1")
+            .withSizeBytes(123L)
+            .endImage()
+            .endStatus()
+            .build();
+    NodeLabelsStore store = new NodeLabelsStore();
+
+    store.put(store.getKey(full), full);
+    Node kept = store.get(store.getKey(full));
+
+    assertThat(kept.getMetadata().getName()).isEqualTo("worker-1");
+    assertThat(kept.getMetadata().getResourceVersion()).isEqualTo("42");
+    assertThat(kept.getMetadata().getLabels()).containsEntry("pool", "edge");
+    assertThat(kept.getStatus()).isNull();
+    assertThat(kept.getSpec()).isNull();
+    assertThat(kept.getMetadata().getAnnotations()).isNullOrEmpty();
+    assertThat(full.getStatus().getImages()).as("the watched object is left alone").hasSize(1);
+  }
+}
