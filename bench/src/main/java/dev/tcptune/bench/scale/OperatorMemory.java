@@ -61,6 +61,8 @@ final class OperatorMemory {
     Path dir = Files.createTempDirectory(controlPlane.workDir(), "operator-memory-");
     String javaOptions =
         ChartValues.operatorJavaOptions() + " -XX:MaxRAM=" + ChartValues.operatorMemoryLimit();
+    // Where the resident memory goes, by JVM area; costs the process a few MiB of its own.
+    String diagnostics = " -XX:NativeMemoryTracking=summary";
     List<Figure> figures = new ArrayList<>();
     try (KubernetesClient agentClient =
             new KubernetesClientBuilder()
@@ -74,7 +76,8 @@ final class OperatorMemory {
           new ProcessBuilder(List.of(Java.binary(), "-jar", options.jar().toString(), "operator"))
               .redirectErrorStream(true)
               .redirectOutput(log.toFile());
-      builder.environment().put("JAVA_TOOL_OPTIONS", javaOptions);
+      builder.environment().put("JAVA_TOOL_OPTIONS", javaOptions + diagnostics);
+      builder.environment().put("MALLOC_ARENA_MAX", ChartValues.operatorMallocArenas());
       builder.environment().put("KUBECONFIG", controlPlane.kubeConfigFile().toString());
       builder.environment().put("TCPTUNE_NAMESPACE", Convergence.NAMESPACE);
       builder.environment().put("POD_NAME", "bench-operator-memory");
@@ -102,20 +105,21 @@ final class OperatorMemory {
         Thread.sleep(options.idle().toMillis());
         ProcSampler.Summary whole = sampler.summary(0);
         ProcSampler.Summary steady = sampler.summary(steadyFrom);
-        String histogram = "";
+        String histogram = "; committed by area: " + nativeMemory(operator.pid());
         if (whole.hwmMib() >= 256) {
-          histogram = "; top of the heap histogram: " + histogram(operator.pid());
+          histogram += "; top of the heap histogram: " + histogram(operator.pid());
         }
         figures.add(
             Figure.checked(
                 "operator resident memory, N=" + n + " P=" + p,
                 String.format(
                     "peak (VmHWM) %.0f MiB, steady %.0f MiB average (%d s after convergence);"
-                        + " JAVA_TOOL_OPTIONS=\"%s\"%s",
+                        + " JAVA_TOOL_OPTIONS=\"%s\" (+%s)%s",
                     whole.hwmMib(),
                     steady.averageRssMib(),
                     options.idle().toSeconds(),
                     javaOptions,
+                    diagnostics.strip(),
                     histogram),
                 MEMORY_TARGET,
                 whole.hwmMib() < 256));
@@ -180,17 +184,41 @@ final class OperatorMemory {
   }
 
   private static String histogram(long pid) {
+    return String.join(
+        " | ",
+        jcmd(pid, "GC.class_histogram").lines().skip(3).limit(8).map(String::strip).toList());
+  }
+
+  /** NMT's committed MiB per area, largest first, e.g. "Java Heap 120, Class 45, ...". */
+  private static String nativeMemory(long pid) {
+    Matcher m =
+        Pattern.compile("(?m)^-\\s+(.+?) \\(reserved=\\d+KB, committed=(\\d+)KB\\)")
+            .matcher(jcmd(pid, "VM.native_memory", "summary"));
+    List<long[]> sizes = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    while (m.find()) {
+      names.add(m.group(1).strip());
+      sizes.add(new long[] {Long.parseLong(m.group(2)), sizes.size()});
+    }
+    sizes.sort((a, b) -> Long.compare(b[0], a[0]));
+    return String.join(
+        ", ",
+        sizes.stream()
+            .filter(a -> a[0] >= 1024)
+            .map(a -> names.get((int) a[1]) + " " + a[0] / 1024)
+            .toList());
+  }
+
+  private static String jcmd(long pid, String... command) {
+    List<String> argv = new ArrayList<>();
+    argv.add(Path.of(Java.binary()).resolveSibling("jcmd").toString());
+    argv.add(String.valueOf(pid));
+    argv.addAll(List.of(command));
     try {
-      Process jcmd =
-          new ProcessBuilder(
-                  Path.of(Java.binary()).resolveSibling("jcmd").toString(),
-                  String.valueOf(pid),
-                  "GC.class_histogram")
-              .redirectErrorStream(true)
-              .start();
+      Process jcmd = new ProcessBuilder(argv).redirectErrorStream(true).start();
       String text = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       jcmd.waitFor(30, TimeUnit.SECONDS);
-      return String.join(" | ", text.lines().skip(3).limit(8).map(String::strip).toList());
+      return text;
     } catch (IOException e) {
       return "jcmd failed: " + e.getMessage();
     } catch (InterruptedException e) {
@@ -228,11 +256,21 @@ final class OperatorMemory {
       return limit + "m";
     }
 
+    /** The glibc arena limit the operator's Deployment sets. */
+    static String operatorMallocArenas() throws IOException {
+      return find("templates/deployment.yaml", "(?m)- name: MALLOC_ARENA_MAX\\s+value: \"(\\d+)\"");
+    }
+
     private static String find(String regex) throws IOException {
+      return find("values.yaml", regex);
+    }
+
+    private static String find(String file, String regex) throws IOException {
       Path values =
           LocalControlPlane.checkout()
               .orElseThrow(() -> new IllegalStateException("run from the tcptune checkout"))
-              .resolve("helm/tcptune/values.yaml");
+              .resolve("helm/tcptune")
+              .resolve(file);
       Matcher m = Pattern.compile(regex).matcher(Files.readString(values));
       if (!m.find()) {
         throw new IllegalStateException(values + " has no match for " + regex);

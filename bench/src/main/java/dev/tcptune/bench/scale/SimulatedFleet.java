@@ -9,6 +9,7 @@ import dev.tcptune.kernel.route.IpFamily;
 import dev.tcptune.kernel.route.Route;
 import dev.tcptune.kernel.stats.SocketSnapshot;
 import dev.tcptune.kernel.sysctl.InMemorySysctlStore;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * N simulated nodes: a Node object each (labelled into the benchmark's pool) and an in-process
@@ -57,6 +59,22 @@ final class SimulatedFleet implements AutoCloseable {
    * @param stateDir where the agents keep their journal copies
    * @param checkInterval each agent's check interval (production default 10 s)
    */
+  /** The labels a kubelet and a cloud provider put on a Node, plus the benchmark's own. */
+  private static Map<String, String> labels(String name, int i) {
+    Map<String, String> labels = new TreeMap<>();
+    labels.put(POOL_LABEL, POOL);
+    labels.put("topology.kubernetes.io/zone", "zone-" + (i % 3));
+    labels.put("topology.kubernetes.io/region", "region-1");
+    labels.put("bench.tcptune.dev/shard", String.valueOf(i % 20));
+    labels.put("kubernetes.io/hostname", name);
+    labels.put("kubernetes.io/os", "linux");
+    labels.put("kubernetes.io/arch", "amd64");
+    labels.put("beta.kubernetes.io/os", "linux");
+    labels.put("beta.kubernetes.io/arch", "amd64");
+    labels.put("node.kubernetes.io/instance-type", "m6i.2xlarge");
+    return labels;
+  }
+
   static SimulatedFleet start(
       KubernetesClient admin,
       KubernetesClient agentClient,
@@ -68,23 +86,20 @@ final class SimulatedFleet implements AutoCloseable {
     try {
       for (int i = 0; i < n; i++) {
         String name = String.format("sim-%04d", i);
-        admin
-            .nodes()
-            .resource(
-                new NodeBuilder()
-                    .withNewMetadata()
-                    .withName(name)
-                    .withLabels(
-                        Map.of(
-                            POOL_LABEL,
-                            POOL,
-                            "topology.kubernetes.io/zone",
-                            "zone-" + (i % 3),
-                            "bench.tcptune.dev/shard",
-                            String.valueOf(i % 20)))
-                    .endMetadata()
-                    .build())
-            .create();
+        Node node =
+            admin
+                .nodes()
+                .resource(
+                    new NodeBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .withLabels(labels(name, i))
+                        .endMetadata()
+                        .build())
+                .create();
+        // As a kubelet does: the status is most of a Node's size, and what informers cache.
+        node.setStatus(KubeletNodeStatus.of(name, i));
+        admin.nodes().resource(node).updateStatus();
         fleet.names.add(name);
       }
       // Agents start in batches, each batch watching before the next starts, as a DaemonSet rolls

@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
     informer =
         @Informer(
             onUpdateFilter = NodeStateReconciler.LabelsChanged.class,
-            itemStore = NodeLabelsStore.class))
+            itemStore = NodeLabelsStore.class,
+            informerListLimit = ListPages.SIZE))
 public final class NodeStateReconciler implements Reconciler<Node> {
 
   static final String NAME = "node-state";
@@ -81,6 +82,7 @@ public final class NodeStateReconciler implements Reconciler<Node> {
     states =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(TcpNodeState.class, Node.class)
+                .withInformerListLimit(ListPages.SIZE)
                 .withName("node-states")
                 .withSecondaryToPrimaryMapper(s -> ownNode(s, context))
                 .build(),

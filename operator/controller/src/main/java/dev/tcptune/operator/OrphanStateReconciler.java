@@ -2,6 +2,7 @@ package dev.tcptune.operator;
 
 import dev.tcptune.api.v1alpha1.TcpNodeState;
 import io.fabric8.kubernetes.api.model.Node;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -21,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * restore. Done here rather than by an owner reference so that it does not wait for a garbage
  * collector.
  */
-@ControllerConfiguration(name = OrphanStateReconciler.NAME)
+@ControllerConfiguration(
+    name = OrphanStateReconciler.NAME,
+    informer = @Informer(itemStore = StateNamesStore.class, informerListLimit = ListPages.SIZE))
 public final class OrphanStateReconciler implements Reconciler<TcpNodeState> {
 
   static final String NAME = "orphan-state";
@@ -40,6 +43,7 @@ public final class OrphanStateReconciler implements Reconciler<TcpNodeState> {
     nodes =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Node.class, TcpNodeState.class)
+                .withInformerListLimit(ListPages.SIZE)
                 .withName("nodes")
                 .withItemStore(new NodeLabelsStore())
                 .withSecondaryToPrimaryMapper(

@@ -65,6 +65,7 @@ public final class ProfileReconciler implements Reconciler<TcpProfile>, Cleaner<
     nodes =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Node.class, TcpProfile.class)
+                .withInformerListLimit(ListPages.SIZE)
                 .withName("nodes")
                 .withOnUpdateFilter(new NodeStateReconciler.LabelsChanged())
                 .withItemStore(new NodeLabelsStore())
@@ -74,6 +75,7 @@ public final class ProfileReconciler implements Reconciler<TcpProfile>, Cleaner<
     states =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(TcpNodeState.class, TcpProfile.class)
+                .withInformerListLimit(ListPages.SIZE)
                 .withName("node-states")
                 .withSecondaryToPrimaryMapper(s -> EveryPrimary.of(context))
                 .build(),
