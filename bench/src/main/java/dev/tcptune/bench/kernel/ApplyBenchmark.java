@@ -1,5 +1,6 @@
 package dev.tcptune.bench.kernel;
 
+import dev.tcptune.kernel.apply.AppliedPlan;
 import dev.tcptune.kernel.apply.ApplyReport;
 import dev.tcptune.kernel.apply.DesiredState;
 import dev.tcptune.kernel.apply.InMemoryOriginalsJournal;
@@ -77,7 +78,10 @@ public class ApplyBenchmark {
     journal = new InMemoryOriginalsJournal();
   }
 
-  /** What the agent does for a changed spec: plan, apply (journaling originals), verify. */
+  /**
+   * What the agent does for a changed spec: plan, apply (journaling originals), verify; the verify
+   * reuses the routes the apply's {@code ip -batch} read back.
+   */
   @Benchmark
   public ApplyReport tcptuneApplyAndVerify() {
     return applyAndVerify(desired[tcptuneTurn++ & 1]);
@@ -85,9 +89,9 @@ public class ApplyBenchmark {
 
   private ApplyReport applyAndVerify(DesiredState want) {
     Plan plan = planner.plan(want, store, routes, kernel);
-    ApplyReport applied = applier.apply(plan, journal);
-    ApplyReport verified = verifier.verify(want, store, routes, kernel, journal);
-    requireInPlace(applied, verified);
+    AppliedPlan applied = applier.applyAndReadBack(plan, journal);
+    ApplyReport verified = verifier.verifyAfter(applied, want, store, routes, kernel, journal);
+    requireInPlace(applied.report(), verified);
     return verified;
   }
 

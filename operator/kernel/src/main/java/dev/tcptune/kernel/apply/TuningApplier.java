@@ -1,7 +1,8 @@
 package dev.tcptune.kernel.apply;
 
 import dev.tcptune.kernel.route.Route;
-import dev.tcptune.kernel.route.RouteChangeException;
+import dev.tcptune.kernel.route.RouteChange;
+import dev.tcptune.kernel.route.RouteChangeOutcome;
 import dev.tcptune.kernel.route.RouteTable;
 import dev.tcptune.kernel.sysctl.SysctlStore;
 import dev.tcptune.kernel.sysctl.SysctlWriteException;
@@ -41,10 +42,20 @@ public final class TuningApplier {
 
   /** Applies {@code plan}, journaling every original in {@code journal} before the first write. */
   public ApplyReport apply(Plan plan, OriginalsJournal journal) {
+    return applyAndReadBack(plan, journal).report();
+  }
+
+  /**
+   * Applies {@code plan} like {@link #apply} and hands back, with the report, the routes read back
+   * after the route changes, for a {@link TuningVerifier#verifyAfter verification} right after.
+   */
+  public AppliedPlan applyAndReadBack(Plan plan, OriginalsJournal journal) {
     if (!plan.valid()) {
-      return new ApplyReport(
-          plan.settings().stream().map(p -> refuse(p, journal)).toList(),
-          plan.routes().stream().map(p -> refuseRoute(p, journal)).toList());
+      return new AppliedPlan(
+          new ApplyReport(
+              plan.settings().stream().map(p -> refuse(p, journal)).toList(),
+              plan.routes().stream().map(p -> refuseRoute(p, journal)).toList()),
+          Optional.empty());
     }
     // Decided before the journal takes the new lastWritten values.
     Set<String> corrections = corrections(plan, journal);
@@ -57,6 +68,9 @@ public final class TuningApplier {
                   planned, journal, journalError, corrections.contains("sysctl " + planned.key()))
               : compared(planned, journal));
     }
+    // Every route change of the apply in one call: the table runs them in one process per family.
+    RouteWrites writes =
+        RouteWrites.make(routeTable, journalError.isPresent() ? List.of() : routeChanges(plan));
     List<RouteResult> routes = new ArrayList<>();
     for (PlannedRoute planned : plan.routes()) {
       routes.add(
@@ -65,10 +79,18 @@ public final class TuningApplier {
                   planned,
                   journal,
                   journalError,
+                  writes,
                   corrections.contains("route " + planned.route().orElseThrow().id()))
               : comparedRoute(planned, journal));
     }
-    return new ApplyReport(settings, routes);
+    return new AppliedPlan(new ApplyReport(settings, routes), writes.readBack());
+  }
+
+  private static List<RouteChange> routeChanges(Plan plan) {
+    return plan.routes().stream()
+        .filter(p -> isWrite(p.mode(), p.action()))
+        .map(p -> new RouteChange(p.route().orElseThrow(), OptionalInt.of(p.rule().rtoMillis())))
+        .toList();
   }
 
   /**
@@ -268,21 +290,24 @@ public final class TuningApplier {
   }
 
   private RouteResult applyRoute(
-      PlannedRoute p, OriginalsJournal journal, Optional<String> journalError, boolean correction) {
+      PlannedRoute p,
+      OriginalsJournal journal,
+      Optional<String> journalError,
+      RouteWrites writes,
+      boolean correction) {
     Route route = p.route().orElseThrow();
     if (journalError.isPresent()) {
       return routeResult(
           p, journal, route.rtoMinMillis(), SettingStatus.FAILED, "route " + journalError.get());
     }
     OptionalInt desired = OptionalInt.of(p.rule().rtoMillis());
-    OptionalInt actual;
-    try {
-      // Read back by the route table itself: listing every route again costs two `ip` processes.
-      actual =
-          routeTable.setRtoMin(route, desired).map(Route::rtoMinMillis).orElse(OptionalInt.empty());
-    } catch (RouteChangeException | RuntimeException e) {
-      return routeResult(p, journal, currentRto(route.id()), SettingStatus.FAILED, e.getMessage());
+    RouteChangeOutcome outcome = writes.outcome(route);
+    if (outcome.error().isPresent()) {
+      return routeResult(
+          p, journal, writes.currentRto(route), SettingStatus.FAILED, outcome.error().get());
     }
+    // Read back by the route table itself: listing every route again costs `ip` processes.
+    OptionalInt actual = outcome.readBack().orElseThrow().rtoMinMillis();
     if (actual.equals(desired)) {
       return correction
           ? routeResult(
@@ -318,18 +343,6 @@ public final class TuningApplier {
 
   private static OptionalInt currentOf(PlannedRoute p) {
     return p.route().map(Route::rtoMinMillis).orElse(OptionalInt.empty());
-  }
-
-  private OptionalInt currentRto(String routeId) {
-    try {
-      return routeTable.routes().stream()
-          .filter(r -> r.id().equals(routeId))
-          .findFirst()
-          .map(Route::rtoMinMillis)
-          .orElse(OptionalInt.empty());
-    } catch (RuntimeException e) {
-      return OptionalInt.empty();
-    }
   }
 
   private static RouteResult routeResult(

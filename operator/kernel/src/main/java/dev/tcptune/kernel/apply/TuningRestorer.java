@@ -177,8 +177,9 @@ public final class TuningRestorer {
                 + TuningApplier.millis(wanted)
                 + " was not restored");
       }
-      table.setRtoMin(route.get(), wanted);
-      OptionalInt actual = find(table, id).map(Route::rtoMinMillis).orElse(OptionalInt.empty());
+      // The table reads the route back after the change: no second listing of every route.
+      OptionalInt actual =
+          table.setRtoMin(route.get(), wanted).map(Route::rtoMinMillis).orElse(OptionalInt.empty());
       if (actual.equals(wanted)) {
         return result(entry, actual, SettingStatus.APPLIED, "");
       }

@@ -38,7 +38,31 @@ public final class TuningVerifier {
       RouteTable routes,
       KernelVersion kernel,
       OriginalsJournal journal) {
-    Plan plan = planner.plan(desired, store, routes, kernel);
+    return compare(planner.plan(desired, store, routes, kernel), journal);
+  }
+
+  /**
+   * Compares right after {@code applied}, before anything else writes routes: the families the
+   * apply read back are taken from its read-back rather than listed again (it was listed after the
+   * apply's last route change, so it is what a new listing would show); other families, and every
+   * sysctl, are read live.
+   */
+  public ApplyReport verifyAfter(
+      AppliedPlan applied,
+      DesiredState desired,
+      SysctlStore store,
+      RouteTable routes,
+      KernelVersion kernel,
+      OriginalsJournal journal) {
+    RouteTable current =
+        applied
+            .routesReadBack()
+            .<RouteTable>map(readBack -> new ReadBackRoutes(readBack, routes))
+            .orElse(routes);
+    return verify(desired, store, current, kernel, journal);
+  }
+
+  private static ApplyReport compare(Plan plan, OriginalsJournal journal) {
     return new ApplyReport(
         plan.settings().stream().map(p -> TuningApplier.compared(p, journal)).toList(),
         plan.routes().stream().map(p -> TuningApplier.comparedRoute(p, journal)).toList());

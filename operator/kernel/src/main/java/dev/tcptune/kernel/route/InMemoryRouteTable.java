@@ -1,11 +1,13 @@
 package dev.tcptune.kernel.route;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * A {@link RouteTable} fake for unit tests: a list of routes, changes applied in place, and a knob
@@ -16,6 +18,7 @@ public final class InMemoryRouteTable implements RouteTable {
   private final List<Route> routes = new ArrayList<>();
   private final Map<String, String> refusals = new LinkedHashMap<>();
   private final List<String> changes = new ArrayList<>();
+  private int listings;
 
   public InMemoryRouteTable(List<Route> initial) {
     routes.addAll(initial);
@@ -39,18 +42,47 @@ public final class InMemoryRouteTable implements RouteTable {
     return List.copyOf(changes);
   }
 
-  @Override
-  public List<Route> routes() {
-    return List.copyOf(routes);
+  /** How many times the routes were listed: a test sees which reads a caller saved. */
+  public int listings() {
+    return listings;
   }
 
   @Override
-  public Optional<Route> setRtoMin(Route route, OptionalInt rtoMinMillis)
-      throws RouteChangeException {
+  public List<Route> routes() {
+    listings++;
+    return List.copyOf(routes);
+  }
+
+  /**
+   * Changes in order; a route with a {@link Route#refusal()}, a refused id or no longer here fails
+   * alone. The read-back covers the families changed, listed after the last change.
+   */
+  @Override
+  public RouteChanges setRtoMin(List<RouteChange> changes) {
+    RouteTable.requireDistinct(changes);
+    Map<Route, RouteChangeOutcome> outcomes = new LinkedHashMap<>();
+    Set<IpFamily> families = EnumSet.noneOf(IpFamily.class);
+    for (RouteChange change : changes) {
+      outcomes.put(change.route(), change(change));
+      families.add(change.route().family());
+    }
+    List<Route> after = routes.stream().filter(r -> families.contains(r.family())).toList();
+    return new RouteChanges(
+        outcomes,
+        families.isEmpty() ? Optional.empty() : Optional.of(new RouteSnapshot(families, after)));
+  }
+
+  private RouteChangeOutcome change(RouteChange change) {
+    Route route = change.route();
+    if (route.refusal().isPresent()) {
+      return RouteChangeOutcome.failed(
+          "route " + route.id() + ": not changed, " + route.refusal().get());
+    }
     String reason = refusals.get(route.id());
     if (reason != null) {
-      throw new RouteChangeException("route " + route.id() + ": " + reason);
+      return RouteChangeOutcome.failed("route " + route.id() + ": " + reason);
     }
+    OptionalInt rtoMinMillis = change.rtoMinMillis();
     for (int i = 0; i < routes.size(); i++) {
       if (routes.get(i).id().equals(route.id())) {
         routes.set(i, routes.get(i).withRtoMin(rtoMinMillis));
@@ -58,9 +90,9 @@ public final class InMemoryRouteTable implements RouteTable {
             route.id()
                 + " rto_min="
                 + (rtoMinMillis.isPresent() ? String.valueOf(rtoMinMillis.getAsInt()) : "none"));
-        return Optional.of(routes.get(i));
+        return RouteChangeOutcome.changed(routes.get(i));
       }
     }
-    throw new RouteChangeException("route " + route.id() + ": no such route");
+    return RouteChangeOutcome.failed("route " + route.id() + ": no such route");
   }
 }

@@ -89,6 +89,14 @@ public record Route(
     return new Route(family, type, dst, dev, table, metric, attributes, millis, refusal);
   }
 
+  /**
+   * True when {@code other} is this route in everything {@code ip route change} could have moved
+   * but {@code rto_min}: the check of every change.
+   */
+  boolean sameButRtoMin(Route other) {
+    return type.equals(other.type) && attributes.equals(other.attributes);
+  }
+
   /** The route as one line, {@code rto_min} included: {@code unicast 10.0.0.0/8 dev eth0 ...}. */
   public String describe() {
     List<String> words = new ArrayList<>(List.of(type, dst));

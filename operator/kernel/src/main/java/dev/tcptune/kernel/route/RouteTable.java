@@ -21,11 +21,43 @@ public interface RouteTable {
   }
 
   /**
-   * Sets {@code rto_min} on {@code route} (empty removes it), keeping every other attribute.
+   * Sets (or removes) {@code rto_min} on every route of {@code changes} at once, keeping every
+   * other attribute. Each changed route is read back and must equal the route before in everything
+   * but {@code rto_min}; if it does not, its original is put back and its change reported failed. A
+   * route with a {@link Route#refusal()} is never changed. One failing route never stops or hides
+   * the others.
    *
-   * @return the route as read back after the change (empty when it is gone), so that callers need
-   *     not list every route again to check it
+   * @param changes at most one per route id
+   * @return one outcome per change, in order (errors name the route and the kernel's message), and
+   *     the routes read back after the last change when that listing is still current
+   * @throws IllegalArgumentException when two changes name the same route
+   */
+  RouteChanges setRtoMin(List<RouteChange> changes);
+
+  /**
+   * Sets {@code rto_min} on one route (empty removes it): {@link #setRtoMin(List)} of one change.
+   *
+   * @return the route as read back after the change
    * @throws RouteChangeException naming the route and the kernel's error
    */
-  Optional<Route> setRtoMin(Route route, OptionalInt rtoMinMillis) throws RouteChangeException;
+  default Optional<Route> setRtoMin(Route route, OptionalInt rtoMinMillis)
+      throws RouteChangeException {
+    RouteChangeOutcome outcome =
+        setRtoMin(List.of(new RouteChange(route, rtoMinMillis))).outcome(route);
+    if (outcome.error().isPresent()) {
+      throw new RouteChangeException(outcome.error().get());
+    }
+    return outcome.readBack();
+  }
+
+  /** Rejects a batch that names one route twice: its outcome would be ambiguous. */
+  static void requireDistinct(List<RouteChange> changes) {
+    Set<String> ids = new java.util.HashSet<>();
+    for (RouteChange change : changes) {
+      if (!ids.add(change.route().id())) {
+        throw new IllegalArgumentException(
+            "route " + change.route().id() + " is changed twice in one batch");
+      }
+    }
+  }
 }

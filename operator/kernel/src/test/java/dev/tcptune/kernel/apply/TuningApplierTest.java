@@ -346,4 +346,21 @@ class TuningApplierTest {
     assertThat(journal.route("main/0.0.0.0/0/eth0"))
         .hasValue(new RouteOriginal("main/0.0.0.0/0/eth0", OptionalInt.empty(), 30));
   }
+
+  @Test
+  void everyRouteChangeOfAnApplyIsOneCallAndAFailureIsReadFromItsReadBack() {
+    routes.refuseChanges("local/127.0.0.1/32/lo", "RTNETLINK answers: Operation not permitted");
+    Plan plan =
+        planner.plan(
+            desired(Map.of(), RouteRule.to("127.0.0.1", 20), RouteRule.to("default", 30)),
+            store,
+            routes,
+            KERNEL);
+    int listedForThePlan = routes.listings();
+    AppliedPlan applied = new TuningApplier(store, routes).applyAndReadBack(plan, journal);
+    assertThat(routes.listings()).as("no listing after the change").isEqualTo(listedForThePlan);
+    assertThat(applied.report().routes().get(0).status()).isEqualTo(SettingStatus.FAILED);
+    assertThat(applied.report().routes().get(0).actual()).isEmpty();
+    assertThat(applied.routesReadBack()).isPresent();
+  }
 }

@@ -134,4 +134,32 @@ class TuningRestorerVerifierTest {
                 .original())
         .isEmpty();
   }
+
+  @Test
+  void verifyAfterAnApplyUsesItsReadBackInsteadOfListingAgain() {
+    Plan plan = new TuningPlanner().plan(desired, store, routes, KERNEL);
+    AppliedPlan applied = new TuningApplier(store, routes).applyAndReadBack(plan, journal);
+    int listings = routes.listings();
+    ApplyReport verified =
+        new TuningVerifier().verifyAfter(applied, desired, store, routes, KERNEL, journal);
+    assertThat(routes.listings()).isEqualTo(listings);
+    assertThat(verified.fullyApplied()).isTrue();
+    assertThat(verified)
+        .isEqualTo(new TuningVerifier().verify(desired, store, routes, KERNEL, journal));
+  }
+
+  @Test
+  void verifyAfterAnApplyWithoutReadBackListsLive() {
+    Plan plan = new TuningPlanner().plan(desired, store, routes, KERNEL);
+    new TuningApplier(store, routes).apply(plan, journal);
+    // Nothing left to change: no route call, hence no read-back to reuse.
+    AppliedPlan applied =
+        new TuningApplier(store, routes)
+            .applyAndReadBack(new TuningPlanner().plan(desired, store, routes, KERNEL), journal);
+    assertThat(applied.routesReadBack()).isEmpty();
+    routes.put(ApplyFixtures.LOOPBACK);
+    ApplyReport verified =
+        new TuningVerifier().verifyAfter(applied, desired, store, routes, KERNEL, journal);
+    assertThat(verified.routes().get(0).status()).isEqualTo(SettingStatus.DRIFTED);
+  }
 }
