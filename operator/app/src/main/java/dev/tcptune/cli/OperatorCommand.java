@@ -4,6 +4,7 @@ import dev.tcptune.operator.OperatorConfig;
 import dev.tcptune.operator.TcpTuneOperator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -46,7 +47,12 @@ public final class OperatorCommand implements Callable<Integer> {
     }
     OperatorConfig config = OperatorConfig.fromEnvironment(env);
     CountDownLatch stopped = new CountDownLatch(1);
-    try (KubernetesClient client = new KubernetesClientBuilder().build();
+    // The JDK's HTTP client, as the agent: no Netty buffer pools and event-loop threads, and a
+    // choice made here rather than by the order of two factories on the class path.
+    try (KubernetesClient client =
+            new KubernetesClientBuilder()
+                .withHttpClientFactory(new JdkHttpClientFactory())
+                .build();
         TcpTuneOperator operator = TcpTuneOperator.start(client, config, Clock.systemUTC())) {
       Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "operator-shutdown"));
       stopped.await();

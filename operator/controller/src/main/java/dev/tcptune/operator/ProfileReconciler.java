@@ -10,6 +10,7 @@ import dev.tcptune.status.ConditionFactory;
 import dev.tcptune.status.ProfileConditions;
 import dev.tcptune.status.ProfileEvent;
 import dev.tcptune.status.ProfileStatusBuilder;
+import dev.tcptune.status.ProgressSteps;
 import io.fabric8.kubernetes.api.model.Node;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -27,6 +28,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +43,10 @@ public final class ProfileReconciler implements Reconciler<TcpProfile>, Cleaner<
   public static final String FINALIZER = "tcptune.dev/restore";
   private static final Duration RECHECK = Duration.ofSeconds(10);
   private static final Duration STALE_RECHECK = Duration.ofSeconds(1);
+
+  /** Counts that moved less than a step are written after this long at the latest. */
+  static final Duration PROGRESS_CATCH_UP = Duration.ofSeconds(30);
+
   private static final Logger LOG = LoggerFactory.getLogger(ProfileReconciler.class);
 
   private final Fleet fleet = new Fleet();
@@ -48,6 +54,10 @@ public final class ProfileReconciler implements Reconciler<TcpProfile>, Cleaner<
   private final Clock clock;
   private final Duration restoreTimeout;
   private final ProfileStatusBuilder statuses;
+
+  /** Profiles whose stored counts are behind, since when: written after PROGRESS_CATCH_UP. */
+  private final Map<String, Instant> behindSince = new ConcurrentHashMap<>();
+
   private InformerEventSource<Node, TcpProfile> nodes;
   private InformerEventSource<TcpNodeState, TcpProfile> states;
 
@@ -97,9 +107,20 @@ public final class ProfileReconciler implements Reconciler<TcpProfile>, Cleaner<
               List.of(),
               false);
       recordMetrics(plan.name(), status, now);
+      String name = profile.getMetadata().getName();
       if (status.equals(profile.getStatus())) {
+        behindSince.remove(name);
         return UpdateControl.noUpdate();
       }
+      if (!ProgressSteps.worthWriting(profile.getStatus(), status)) {
+        Instant since = behindSince.computeIfAbsent(name, n -> clock.instant());
+        Duration left = PROGRESS_CATCH_UP.minus(Duration.between(since, clock.instant()));
+        if (!left.isNegative() && !left.isZero()) {
+          // A stalled rollout sends no more events: come back to write the counts then.
+          return UpdateControl.<TcpProfile>noUpdate().rescheduleAfter(left.toMillis());
+        }
+      }
+      behindSince.remove(name);
       if (!writeStatus(context, profile, status)) {
         // The cached copy was stale: look again once the informer has the newer one.
         return UpdateControl.<TcpProfile>noUpdate().rescheduleAfter(STALE_RECHECK.toMillis());
@@ -123,6 +144,7 @@ public final class ProfileReconciler implements Reconciler<TcpProfile>, Cleaner<
                 new ProfileEvent(
                     false, "Restored", "every node it touched restored its originals")));
         metrics.profileGone(name);
+        behindSince.remove(name);
         return DeleteControl.defaultDelete();
       }
       boolean timedOut =
@@ -141,6 +163,7 @@ public final class ProfileReconciler implements Reconciler<TcpProfile>, Cleaner<
             .addKeyValue("nodes", holding)
             .log("restore timed out; finalizer released");
         metrics.profileGone(name);
+        behindSince.remove(name);
         return DeleteControl.defaultDelete();
       }
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(RECHECK.toMillis());
