@@ -3,6 +3,9 @@ package dev.tcptune.cli;
 import dev.tcptune.agent.Agent;
 import dev.tcptune.agent.AgentConfig;
 import dev.tcptune.agent.AgentSerialization;
+import dev.tcptune.agent.TrainingRun;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
@@ -103,8 +106,25 @@ final class AgentCommand implements Callable<Integer> {
               + " instead of the host's.")
   String netns;
 
+  @Option(
+      names = "--training-run",
+      hidden = true,
+      description =
+          "For building the image: run the agent briefly against a stub API server in this process"
+              + " and in-memory sysctls, then exit, so that -XX:ArchiveClassesAtExit archives the"
+              + " classes an agent loads. Touches neither the node nor a cluster.")
+  boolean trainingRun;
+
   @Override
   public Integer call() throws Exception {
+    if (trainingRun) {
+      TrainingRun.run(
+          url ->
+              client(
+                  new KubernetesClientBuilder()
+                      .withConfig(new ConfigBuilder(Config.empty()).withMasterUrl(url).build())));
+      return 0;
+    }
     // Refuses a missing NODE_NAME and bad values before anything else happens.
     AgentConfig config =
         new AgentConfig(
@@ -131,11 +151,7 @@ final class AgentCommand implements Callable<Integer> {
     Agent.preflight(config);
     KubernetesClient client;
     try {
-      client =
-          new KubernetesClientBuilder()
-              .withHttpClientFactory(new JdkHttpClientFactory())
-              .withKubernetesSerialization(AgentSerialization.create())
-              .build();
+      client = client(new KubernetesClientBuilder());
     } catch (RuntimeException e) {
       throw new IllegalStateException(
           "cannot configure the Kubernetes client (in-cluster, or KUBECONFIG): "
@@ -161,6 +177,14 @@ final class AgentCommand implements Callable<Integer> {
                 "tcptune-shutdown"));
     stopped.await();
     return 0;
+  }
+
+  /** The agent's client: the JDK's HTTP client (no Netty), and the agent's lenient reader. */
+  private static KubernetesClient client(KubernetesClientBuilder builder) {
+    return builder
+        .withHttpClientFactory(new JdkHttpClientFactory())
+        .withKubernetesSerialization(AgentSerialization.create())
+        .build();
   }
 
   /** {@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h}. */
