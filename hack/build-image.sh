@@ -142,11 +142,13 @@ t=$(now)
 # jdeps finds the modules the jar's classes use; jdk.crypto.ec is a service provider it cannot see
 # (TLS with the API server negotiates ECDHE).
 modules=$("$JAVA_HOME/bin/jdeps" --print-module-deps --ignore-missing-deps --multi-release 17 "$jar"),jdk.crypto.ec
-jre=$cache/jre-$(printf '%s %s' "$jdk_release" "$modules" | sha - | cut -c1-16)
+# --generate-cds-archive: the JRE's own class-data archive (lib/server/classes.jsa), which the
+# JDK ships and jlink leaves out by default; the agent's archive below is layered on top of it.
+jre=$cache/jre-$(printf '%s %s cds' "$jdk_release" "$modules" | sha - | cut -c1-16)
 if [[ ! -d $jre ]]; then
   rm -rf "$jre.tmp"
   "$JAVA_HOME/bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages --no-header-files \
-    --compress=2 --output "$jre.tmp" >/dev/null
+    --compress=2 --generate-cds-archive --output "$jre.tmp" >/dev/null
   mv "$jre.tmp" "$jre"
   echo "--- jlinked a JRE of $modules [$(elapsed "$t")]"
 else
@@ -241,6 +243,35 @@ printf 'root:x:0:\ntcptune:x:65532:\n' > "$rootfs/etc/group"
 printf 'passwd: files\ngroup: files\nhosts: files dns\n' > "$rootfs/etc/nsswitch.conf"
 printf '%s\n' "${unpacked[@]}" | sed 's/_amd64\.deb$//; s/%3a/:/; s/_/=/' | sort > "$rootfs/etc/tcptune-image-packages"
 
+# --- the agent's class-data archive --------------------------------------------------------------
+# The agent would otherwise parse and keep about 5,000 classes (fabric8, Jackson, Micrometer) in
+# its own metaspace; mapped from a shared archive they cost less resident memory, and file-backed
+# pages the kernel may drop. A JDK 17 archive is only used by the same JVM with the same class
+# path and the jar's modification time, so the training run (the agent against a stub API server
+# in its own process, nothing written to this machine) runs inside the image's file system with
+# the jar dated as the image's tar will date it. AgentDaemonSet.JVM_FLAGS points at the archive;
+# without it (a root-less build that cannot chroot) the agent runs the same, only larger.
+t=$(now)
+epoch=${SOURCE_DATE_EPOCH:-$(git -C "$root" log -1 --format=%ct 2>/dev/null || echo 0)}
+touch -d "@$epoch" "$rootfs/tcptune.jar"
+mkdir -p "$rootfs/opt/tcptune"
+train=(/opt/java/bin/java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx64m -XX:-UsePerfData -Xlog:cds=off
+  -XX:ArchiveClassesAtExit=/opt/tcptune/agent.jsa -jar /tcptune.jar agent --training-run)
+if (( EUID == 0 )); then
+  enter=(unshare --mount --pid --fork --mount-proc "--root=$rootfs" --)
+else
+  enter=(unshare --user --map-root-user --mount --pid --fork --mount-proc "--root=$rootfs" --)
+fi
+if "${enter[@]}" "${train[@]}" > "$work/training.log" 2>&1 && [[ -s $rootfs/opt/tcptune/agent.jsa ]]; then
+  chmod 0644 "$rootfs/opt/tcptune/agent.jsa"
+  find "$rootfs/tmp" -mindepth 1 -delete
+  echo "--- agent class-data archive: $(du -b "$rootfs/opt/tcptune/agent.jsa" | awk '{printf "%.1f MB", $1 / 1e6}') [$(elapsed "$t")]"
+else
+  rm -f "$rootfs/opt/tcptune/agent.jsa"
+  echo "--- warning: no agent class-data archive (the training run failed; the agent works without it):" >&2
+  tail -n 20 "$work/training.log" >&2
+fi
+
 if [[ -n $rootfs_out ]]; then
   mkdir -p "$rootfs_out"
   cp -a "$rootfs/." "$rootfs_out/"
@@ -250,7 +281,6 @@ fi
 
 # --- layer and image -----------------------------------------------------------------------------
 t=$(now)
-epoch=${SOURCE_DATE_EPOCH:-$(git -C "$root" log -1 --format=%ct 2>/dev/null || echo 0)}
 (cd "$rootfs" && find . -mindepth 1 | sed 's,^\./,,' | LC_ALL=C sort) > "$work/files"
 tar --no-recursion --numeric-owner --owner=0 --group=0 --mtime="@$epoch" --format=pax \
   --pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime \

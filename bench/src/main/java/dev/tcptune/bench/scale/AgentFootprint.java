@@ -127,7 +127,14 @@ final class AgentFootprint {
 
   private List<Figure> measure(
       NetworkNamespace ns, NamespaceApiAccess api, Path dir, TcpProfile profile) throws Exception {
-    String jvmFlags = AgentDaemonSet.JVM_FLAGS + " -XX:MaxRAM=" + AGENT_MAX_RAM;
+    String flags = options.agentJvmFlags().orElse(AgentDaemonSet.JVM_FLAGS);
+    if (flags.contains(AgentDaemonSet.CDS_ARCHIVE)) {
+      // The image's archive, made the same way for this jar and this JVM.
+      Path archive = dir.resolve("agent.jsa");
+      trainArchive(archive, dir);
+      flags = flags.replace(AgentDaemonSet.CDS_ARCHIVE, archive.toString());
+    }
+    String jvmFlags = flags + " -XX:MaxRAM=" + AGENT_MAX_RAM;
     ProcessBuilder agentBuilder =
         new ProcessBuilder(
                 ns.wrap(
@@ -199,6 +206,8 @@ final class AgentFootprint {
         throw new IllegalStateException("the agent exited: " + log(dir, "agent.log"));
       }
       ProcSampler.Summary a = agentSamples.summary(from);
+      String agentBreakdown = ProcSampler.breakdown(agent.pid());
+      String exporterBreakdown = exporter == null ? "" : ProcSampler.breakdown(exporter.pid());
       List<Figure> figures = new ArrayList<>();
       String load = "load average " + Machine.loadAverage();
       figures.add(
@@ -206,12 +215,13 @@ final class AgentFootprint {
               "agent resident memory",
               String.format(
                   "peak %.1f MiB (VmHWM %.1f), average %.1f MiB over %d s, %d scrapes;"
-                      + " JAVA_TOOL_OPTIONS=\"%s\"; %s",
+                      + " at the end %s; JAVA_TOOL_OPTIONS=\"%s\"; %s",
                   a.peakRssMib(),
                   a.hwmMib(),
                   a.averageRssMib(),
                   options.footprint().toSeconds(),
                   agentScrapes,
+                  agentBreakdown,
                   jvmFlags,
                   load),
               "<= 64 MiB",
@@ -231,12 +241,13 @@ final class AgentFootprint {
                 "baseline node_exporter " + NodeExporterVersion.VERSION,
                 String.format(
                     "peak %.1f MiB (VmHWM %.1f), average %.1f MiB, %.3f%% of one core, %d scrapes"
-                        + " (netstat, sockstat, tcpstat, stat collectors)",
+                        + " (netstat, sockstat, tcpstat, stat collectors); at the end %s",
                     e.peakRssMib(),
                     e.hwmMib(),
                     e.averageRssMib(),
                     e.cpuPercent(),
-                    exporterScrapes)));
+                    exporterScrapes,
+                    exporterBreakdown)));
       }
       return figures;
     } finally {
@@ -245,6 +256,41 @@ final class AgentFootprint {
         stop(exporter);
       }
     }
+  }
+
+  /**
+   * The agent's class-data archive as hack/build-image.sh makes it for the image (same training
+   * run, same flags), for this jar at its path: a JDK 17 archive is only used with the class path
+   * it was made with.
+   */
+  private void trainArchive(Path archive, Path dir) throws IOException, InterruptedException {
+    Process training =
+        new ProcessBuilder(
+                Java.binary(),
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-Xmx64m",
+                "-XX:-UsePerfData",
+                "-Xlog:cds=off",
+                "-XX:ArchiveClassesAtExit=" + archive,
+                "-jar",
+                options.jar().toString(),
+                "agent",
+                "--training-run")
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("training.log").toFile())
+            .start();
+    if (!training.waitFor(3, TimeUnit.MINUTES)
+        || training.exitValue() != 0
+        || !Files.isRegularFile(archive)) {
+      training.destroyForcibly();
+      throw new IllegalStateException(
+          "the training run for the agent's class-data archive failed: "
+              + log(dir, "training.log"));
+    }
+    out.printf(
+        "  agent class-data archive: %.1f MiB (tcptune agent --training-run)%n",
+        Files.size(archive) / 1048576.0);
   }
 
   private boolean applied() {

@@ -35,13 +35,21 @@ public final class AgentDaemonSet extends CRUDKubernetesDependentResource<Daemon
   static final String PROC_SYS = "/host/proc/sys";
 
   /**
+   * The agent's class-data archive in the image (hack/build-image.sh makes it with {@code tcptune
+   * agent --training-run}). A JVM that cannot use it (another image, another jar) runs without it.
+   */
+  public static final String CDS_ARCHIVE = "/opt/tcptune/agent.jsa";
+
+  /**
    * A small JVM for a small job: one thread of GC, no C2 compiler, a heap sized from the
    * container's memory limit, exit (and restart) rather than limp on when memory runs out. The
    * footprint benchmark runs its agent with these too.
    */
   public static final String JVM_FLAGS =
       "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:MaxRAMPercentage=50 -Xss512k"
-          + " -XX:ReservedCodeCacheSize=24m -XX:MaxMetaspaceSize=64m -XX:+ExitOnOutOfMemoryError";
+          + " -XX:ReservedCodeCacheSize=24m -XX:MaxMetaspaceSize=64m -XX:+ExitOnOutOfMemoryError"
+          + " -XX:SharedArchiveFile="
+          + CDS_ARCHIVE;
 
   private final OperatorConfig.AgentConfig config;
 
