@@ -160,6 +160,8 @@ cp -a "$jre" "$rootfs/opt/java"
 for f in "$rootfs/opt/java/lib/security/"* "$rootfs/opt/java/conf/security/"*; do
   if [[ -L $f ]]; then cp --remove-destination "$(readlink -f "$f")" "$f" 2>/dev/null || rm -f "$f"; fi
 done
+# The archive for heaps above 32 GiB (no compressed oops): neither the operator nor the agent has one.
+rm -f "$rootfs/opt/java/lib/server/classes_nocoops.jsa"
 # java.desktop comes in for java.beans (Jackson, SnakeYAML); its AWT, font, image and sound
 # natives would need X11 and friends and are never loaded by a headless server.
 rm -f "$rootfs"/opt/java/lib/lib{awt,awt_headless,awt_xawt,fontmanager,javajpeg,jawt,jsound,lcms,mlib_image,splashscreen}.so
@@ -255,7 +257,10 @@ t=$(now)
 epoch=${SOURCE_DATE_EPOCH:-$(git -C "$root" log -1 --format=%ct 2>/dev/null || echo 0)}
 touch -d "@$epoch" "$rootfs/tcptune.jar"
 mkdir -p "$rootfs/opt/tcptune"
+# The agent maps the archive at its fixed address (ArchiveRelocationMode=0, see
+# AgentDaemonSet.JVM_FLAGS); it is made the same way.
 train=(/opt/java/bin/java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx64m -XX:-UsePerfData -Xlog:cds=off
+  -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0
   -XX:ArchiveClassesAtExit=/opt/tcptune/agent.jsa -jar /tcptune.jar agent --training-run)
 if (( EUID == 0 )); then
   enter=(unshare --mount --pid --fork --mount-proc "--root=$rootfs" --)

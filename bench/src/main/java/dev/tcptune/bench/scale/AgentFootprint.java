@@ -272,6 +272,8 @@ final class AgentFootprint {
                 "-Xmx64m",
                 "-XX:-UsePerfData",
                 "-Xlog:cds=off",
+                "-XX:+UnlockDiagnosticVMOptions",
+                "-XX:ArchiveRelocationMode=0",
                 "-XX:ArchiveClassesAtExit=" + archive,
                 "-jar",
                 options.jar().toString(),

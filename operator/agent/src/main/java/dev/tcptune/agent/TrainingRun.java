@@ -1,7 +1,8 @@
 package dev.tcptune.agent;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import dev.tcptune.kernel.catalog.KernelVersion;
 import dev.tcptune.kernel.route.InMemoryRouteTable;
 import dev.tcptune.kernel.route.IpFamily;
@@ -22,8 +23,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -34,13 +39,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 
 /**
  * One short run of the agent that touches neither a node nor a cluster: the real agent code (watch,
  * check, status patch, /metrics) on in-memory sysctls and routes, against a stub API server in this
- * process. Its only purpose is to load the classes a real agent loads, so that a JVM started with
- * {@code -XX:ArchiveClassesAtExit} can archive them at build time (hack/build-image.sh): the image
- * then maps them from a shared file instead of parsing them into each agent's metaspace.
+ * process (TLS, a kubeconfig). Its only purpose is to load the classes a real agent loads, so that
+ * a JVM started with {@code -XX:ArchiveClassesAtExit} can archive them at build time
+ * (hack/build-image.sh): the image then maps them from a shared file instead of parsing them into
+ * each agent's metaspace.
  */
 public final class TrainingRun {
 
@@ -71,15 +79,17 @@ public final class TrainingRun {
    * Runs the agent against a stub API server until its first status is written and /metrics was
    * served, then stops it.
    *
-   * @param clientFor the Kubernetes client the real agent would build, for the given API server URL
+   * @param clientFor the Kubernetes client the real agent would build, for the given kubeconfig
    * @throws IllegalStateException when the agent did not get that far within a minute
    */
   public static void run(Function<String, KubernetesClient> clientFor)
       throws IOException, InterruptedException {
-    Path stateDir = Files.createTempDirectory("tcptune-training-");
-    StubApiServer api = new StubApiServer();
-    try (api;
-        KubernetesClient client = clientFor.apply(api.url())) {
+    Path dir = Files.createTempDirectory("tcptune-training-");
+    Path stateDir = Files.createDirectories(dir.resolve("state"));
+    try (StubApiServer api = new StubApiServer(dir);
+        // A kubeconfig as the tests and benchmarks give the agent (reading one loads fabric8's
+        // model classes); TLS as with a real API server.
+        KubernetesClient client = clientFor.apply(api.kubeconfig())) {
       AgentConfig config =
           new AgentConfig(
               NODE,
@@ -113,7 +123,7 @@ public final class TrainingRun {
         }
       }
     } finally {
-      try (Stream<Path> files = Files.walk(stateDir)) {
+      try (Stream<Path> files = Files.walk(dir)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
@@ -158,20 +168,106 @@ public final class TrainingRun {
    */
   private static final class StubApiServer implements AutoCloseable {
 
-    private final HttpServer server;
+    private static final String PASSWORD = "training";
+
+    private final HttpsServer server;
+    private final String certificatePem;
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile int patches;
 
-    StubApiServer() throws IOException {
-      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+    /** Serves TLS with a key pair made for this run only (keytool of the running JVM). */
+    StubApiServer(Path dir) throws IOException, InterruptedException {
+      Path keyStore = dir.resolve("stub.p12");
+      Path certificate = dir.resolve("stub.pem");
+      keytool(
+          "-genkeypair",
+          "-alias",
+          "stub",
+          "-keyalg",
+          "EC",
+          "-groupname",
+          "secp256r1",
+          "-dname",
+          "CN=127.0.0.1",
+          "-ext",
+          "SAN=IP:127.0.0.1",
+          "-validity",
+          "2",
+          "-storetype",
+          "PKCS12",
+          "-keystore",
+          keyStore.toString(),
+          "-storepass",
+          PASSWORD,
+          "-keypass",
+          PASSWORD);
+      keytool(
+          "-exportcert",
+          "-rfc",
+          "-alias",
+          "stub",
+          "-keystore",
+          keyStore.toString(),
+          "-storepass",
+          PASSWORD,
+          "-file",
+          certificate.toString());
+      certificatePem = Files.readString(certificate);
+      try {
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(keyStore)) {
+          keys.load(in, PASSWORD.toCharArray());
+        }
+        KeyManagerFactory kmf =
+            KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keys, PASSWORD.toCharArray());
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(kmf.getKeyManagers(), null, null);
+        server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        server.setHttpsConfigurator(new HttpsConfigurator(tls));
+      } catch (GeneralSecurityException e) {
+        throw new IOException("cannot set up TLS for the stub API server", e);
+      }
       server.createContext(PATH, this::handle);
       server.setExecutor(executor);
       server.start();
     }
 
-    String url() {
-      return "http://127.0.0.1:" + server.getAddress().getPort();
+    private static void keytool(String... args) throws IOException, InterruptedException {
+      List<String> command = new ArrayList<>();
+      command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+      command.addAll(List.of(args));
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (p.waitFor() != 0) {
+        throw new IOException("keytool " + args[0] + " failed: " + output);
+      }
+    }
+
+    String kubeconfig() {
+      String ca =
+          Base64.getEncoder().encodeToString(certificatePem.getBytes(StandardCharsets.US_ASCII));
+      return """
+          apiVersion: v1
+          kind: Config
+          clusters:
+          - name: training
+            cluster:
+              server: https://127.0.0.1:%d
+              certificate-authority-data: %s
+          contexts:
+          - name: training
+            context:
+              cluster: training
+              user: training
+          current-context: training
+          users:
+          - name: training
+            user:
+              token: training
+          """
+          .formatted(server.getAddress().getPort(), ca);
     }
 
     int patches() {

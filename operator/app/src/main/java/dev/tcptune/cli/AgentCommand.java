@@ -5,7 +5,6 @@ import dev.tcptune.agent.AgentConfig;
 import dev.tcptune.agent.AgentSerialization;
 import dev.tcptune.agent.TrainingRun;
 import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
@@ -119,10 +118,8 @@ final class AgentCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (trainingRun) {
       TrainingRun.run(
-          url ->
-              client(
-                  new KubernetesClientBuilder()
-                      .withConfig(new ConfigBuilder(Config.empty()).withMasterUrl(url).build())));
+          kubeconfig ->
+              client(new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig))));
       return 0;
     }
     // Refuses a missing NODE_NAME and bad values before anything else happens.
