@@ -79,12 +79,13 @@ public final class TrainingRun {
    * Runs the agent against a stub API server until its first status is written and /metrics was
    * served, then stops it.
    *
+   * @param parent where the run keeps its files (removed at the end)
    * @param clientFor the Kubernetes client the real agent would build, for the given kubeconfig
    * @throws IllegalStateException when the agent did not get that far within a minute
    */
-  public static void run(Function<String, KubernetesClient> clientFor)
+  public static void run(Path parent, Function<String, KubernetesClient> clientFor)
       throws IOException, InterruptedException {
-    Path dir = Files.createTempDirectory("tcptune-training-");
+    Path dir = Files.createTempDirectory(parent, "tcptune-training-");
     Path stateDir = Files.createDirectories(dir.resolve("state"));
     try (StubApiServer api = new StubApiServer(dir);
         // A kubeconfig as the tests and benchmarks give the agent (reading one loads fabric8's

@@ -118,6 +118,7 @@ final class AgentCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (trainingRun) {
       TrainingRun.run(
+          Path.of(System.getProperty("java.io.tmpdir")),
           kubeconfig ->
               client(new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig))));
       return 0;
