@@ -252,7 +252,8 @@ printf '%s\n' "${unpacked[@]}" | sed 's/_amd64\.deb$//; s/%3a/:/; s/_/=/' | sort
 # path and the jar's modification time, so the training run (the agent against a stub API server
 # in its own process, nothing written to this machine) runs inside the image's file system with
 # the jar dated as the image's tar will date it. AgentDaemonSet.JVM_FLAGS points at the archive;
-# without it (a root-less build that cannot chroot) the agent runs the same, only larger.
+# without it (a build that can neither chroot nor use a user namespace) the agent runs the same,
+# only larger.
 t=$(now)
 epoch=${SOURCE_DATE_EPOCH:-$(git -C "$root" log -1 --format=%ct 2>/dev/null || echo 0)}
 touch -d "@$epoch" "$rootfs/tcptune.jar"
@@ -262,12 +263,17 @@ mkdir -p "$rootfs/opt/tcptune"
 train=(/opt/java/bin/java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx64m -XX:-UsePerfData -Xlog:cds=off
   -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0
   -XX:ArchiveClassesAtExit=/opt/tcptune/agent.jsa -jar /tcptune.jar agent --training-run)
-if (( EUID == 0 )); then
-  enter=(unshare --mount --pid --fork --mount-proc "--root=$rootfs" --)
-else
-  enter=(unshare --user --map-root-user --mount --pid --fork --mount-proc "--root=$rootfs" --)
-fi
-if "${enter[@]}" "${train[@]}" > "$work/training.log" 2>&1 && [[ -s $rootfs/opt/tcptune/agent.jsa ]]; then
+train_in_image() {
+  if (( EUID == 0 )); then
+    unshare --mount --pid --fork --mount-proc "--root=$rootfs" -- "${train[@]}" && return
+    # docker build gives root without CAP_SYS_ADMIN (no new mount namespace) but may chroot;
+    # without /proc the java launcher cannot find libjli.so by itself.
+    LD_LIBRARY_PATH=/opt/java/lib chroot "$rootfs" "${train[@]}"
+  else
+    unshare --user --map-root-user --mount --pid --fork --mount-proc "--root=$rootfs" -- "${train[@]}"
+  fi
+}
+if train_in_image > "$work/training.log" 2>&1 && [[ -s $rootfs/opt/tcptune/agent.jsa ]]; then
   chmod 0644 "$rootfs/opt/tcptune/agent.jsa"
   find "$rootfs/tmp" -mindepth 1 -delete
   echo "--- agent class-data archive: $(du -b "$rootfs/opt/tcptune/agent.jsa" | awk '{printf "%.1f MB", $1 / 1e6}') [$(elapsed "$t")]"

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tcptune.kernel.exec.CommandResult;
 import dev.tcptune.kernel.exec.ProcessCommandRunner;
 import dev.tcptune.kernel.testing.TestNetns;
+import dev.tcptune.operator.AgentDaemonSet;
 import dev.tcptune.testing.ControlPlane;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -152,6 +153,21 @@ class ContainerImageIT {
     // The operator's user: a JVM starts as 65532 too.
     assertThat(inImage("65532", "/opt/java/bin/java", "-jar", "/tcptune.jar", "--version").stdout())
         .startsWith("tcptune ");
+  }
+
+  @Test
+  void theAgentMapsItsClassDataArchive() {
+    if (System.getenv("TCPTUNE_REQUIRE_KERNEL_TESTS") == null) {
+      assumeTrue(TestNetns.available(), "running the image's file system needs root");
+    }
+    assertThat(rootfs.resolve(AgentDaemonSet.CDS_ARCHIVE.substring(1))).isRegularFile();
+    // -Xshare:on: the JVM refuses to start rather than run without the archive, so a jar, JVM or
+    // timestamp that does not match it fails here instead of silently costing the agent memory.
+    List<String> argv = new ArrayList<>(List.of("/opt/java/bin/java"));
+    argv.addAll(List.of(AgentDaemonSet.JVM_FLAGS.split(" ")));
+    argv.addAll(List.of("-Xshare:on", "-Xlog:class+load", "-jar", "/tcptune.jar", "--version"));
+    assertThat(inImage("0", argv.toArray(String[]::new)).stdout())
+        .contains("dev.tcptune.cli.TcpTuneCommand source: shared objects file (top)");
   }
 
   /** Runs argv chrooted into the image's file system, as {@code uid}, in its own PID namespace. */
