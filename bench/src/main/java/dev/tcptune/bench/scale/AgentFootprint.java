@@ -127,7 +127,8 @@ final class AgentFootprint {
 
   private List<Figure> measure(
       NetworkNamespace ns, NamespaceApiAccess api, Path dir, TcpProfile profile) throws Exception {
-    String jvmFlags = AgentDaemonSet.JVM_FLAGS + " -XX:MaxRAM=" + AGENT_MAX_RAM;
+    String flags = options.agentJvmFlags().orElse(AgentDaemonSet.JVM_FLAGS);
+    String jvmFlags = flags + " -XX:MaxRAM=" + AGENT_MAX_RAM;
     ProcessBuilder agentBuilder =
         new ProcessBuilder(
                 ns.wrap(
@@ -199,6 +200,8 @@ final class AgentFootprint {
         throw new IllegalStateException("the agent exited: " + log(dir, "agent.log"));
       }
       ProcSampler.Summary a = agentSamples.summary(from);
+      String agentBreakdown = ProcSampler.breakdown(agent.pid());
+      String exporterBreakdown = exporter == null ? "" : ProcSampler.breakdown(exporter.pid());
       List<Figure> figures = new ArrayList<>();
       String load = "load average " + Machine.loadAverage();
       figures.add(
@@ -206,12 +209,13 @@ final class AgentFootprint {
               "agent resident memory",
               String.format(
                   "peak %.1f MiB (VmHWM %.1f), average %.1f MiB over %d s, %d scrapes;"
-                      + " JAVA_TOOL_OPTIONS=\"%s\"; %s",
+                      + " at the end %s; JAVA_TOOL_OPTIONS=\"%s\"; %s",
                   a.peakRssMib(),
                   a.hwmMib(),
                   a.averageRssMib(),
                   options.footprint().toSeconds(),
                   agentScrapes,
+                  agentBreakdown,
                   jvmFlags,
                   load),
               "<= 64 MiB",
@@ -231,12 +235,13 @@ final class AgentFootprint {
                 "baseline node_exporter " + NodeExporterVersion.VERSION,
                 String.format(
                     "peak %.1f MiB (VmHWM %.1f), average %.1f MiB, %.3f%% of one core, %d scrapes"
-                        + " (netstat, sockstat, tcpstat, stat collectors)",
+                        + " (netstat, sockstat, tcpstat, stat collectors); at the end %s",
                     e.peakRssMib(),
                     e.hwmMib(),
                     e.averageRssMib(),
                     e.cpuPercent(),
-                    exporterScrapes)));
+                    exporterScrapes,
+                    exporterBreakdown)));
       }
       return figures;
     } finally {

@@ -78,6 +78,38 @@ final class ProcSampler implements AutoCloseable {
     return new Sample(System.nanoTime(), rss, hwm, ticks);
   }
 
+  /**
+   * Where the resident memory of {@code pid} is now: anonymous pages (what a cgroup cannot take
+   * back short of swapping) against file-backed ones (the JVM's code, mapped class-data archives:
+   * page cache the kernel may drop and that other processes share), and from smaps_rollup the
+   * proportional share and what is private to the process.
+   */
+  static String breakdown(long pid) {
+    try {
+      StringBuilder b = new StringBuilder();
+      for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+        if (line.startsWith("RssAnon:") || line.startsWith("RssFile:")) {
+          b.append(mib(line)).append(", ");
+        }
+      }
+      for (String line :
+          Files.readAllLines(Path.of("/proc", String.valueOf(pid), "smaps_rollup"))) {
+        if (line.startsWith("Pss:")
+            || line.startsWith("Private_Clean:")
+            || line.startsWith("Private_Dirty:")) {
+          b.append(mib(line)).append(", ");
+        }
+      }
+      return b.length() == 0 ? "" : b.substring(0, b.length() - 2);
+    } catch (IOException | RuntimeException e) {
+      return "not readable: " + e;
+    }
+  }
+
+  private static String mib(String line) {
+    return String.format("%s %.1f MiB", line.substring(0, line.indexOf(':')), kib(line) / 1024.0);
+  }
+
   private static long kib(String line) {
     return Long.parseLong(line.replaceAll("[^0-9]", ""));
   }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -21,6 +22,8 @@ import java.util.Set;
  * @param footprint how long the agent footprint is sampled
  * @param jar tcptune.jar, for the operator and agent processes
  * @param nodeExporter the node_exporter binary for the footprint baseline, when built
+ * @param agentJvmFlags the footprint agent's JVM flags instead of the DaemonSet's, to compare
+ *     variants; empty: the DaemonSet's
  */
 record ScaleOptions(
     Set<Benchmark> benchmarks,
@@ -32,7 +35,8 @@ record ScaleOptions(
     int memoryProfiles,
     Duration footprint,
     Path jar,
-    Path nodeExporter) {
+    Path nodeExporter,
+    Optional<String> agentJvmFlags) {
 
   enum Benchmark {
     CONVERGENCE("convergence"),
@@ -50,7 +54,7 @@ record ScaleOptions(
       "usage: ScaleBench [--quick] [--nodes 10,100,1000] [--runs 5] [--rollout all|staged|both]"
           + " [--idle 60s]"
           + " [--memory-nodes 1000] [--memory-profiles 20] [--footprint 600s] [--jar PATH]"
-          + " [--node-exporter PATH] [convergence] [operator-memory] [agent-footprint]";
+          + " [--node-exporter PATH] [--agent-jvm-flags FLAGS] [convergence] [operator-memory] [agent-footprint]";
 
   static ScaleOptions parse(String[] args, Path root) {
     boolean quick = List.of(args).contains("--quick");
@@ -65,6 +69,7 @@ record ScaleOptions(
     Path jar = root.resolve("operator/app/target/tcptune.jar");
     Path nodeExporter =
         Path.of(System.getProperty("user.home"), ".cache/tcptune-bench/bin/node_exporter");
+    Optional<String> agentJvmFlags = Optional.empty();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
@@ -78,6 +83,7 @@ record ScaleOptions(
         case "--footprint" -> footprint = seconds(a, value(args, ++i, a));
         case "--jar" -> jar = Path.of(value(args, ++i, a)).toAbsolutePath();
         case "--node-exporter" -> nodeExporter = Path.of(value(args, ++i, a)).toAbsolutePath();
+        case "--agent-jvm-flags" -> agentJvmFlags = Optional.of(value(args, ++i, a).strip());
         default -> benchmarks.add(benchmark(a));
       }
     }
@@ -94,7 +100,8 @@ record ScaleOptions(
         memoryProfiles,
         footprint,
         jar,
-        nodeExporter);
+        nodeExporter,
+        agentJvmFlags);
   }
 
   private static Set<String> rollouts(String text) {

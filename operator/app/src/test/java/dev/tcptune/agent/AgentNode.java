@@ -8,6 +8,7 @@ import dev.tcptune.kernel.testing.HiddenSysctlDirectory;
 import dev.tcptune.kernel.testing.TestNetns;
 import dev.tcptune.localcluster.Java;
 import dev.tcptune.localcluster.NamespaceApiAccess;
+import dev.tcptune.operator.AgentDaemonSet;
 import dev.tcptune.testing.ControlPlane;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -108,22 +109,23 @@ public final class AgentNode implements AutoCloseable {
    * must enter the node's namespace (e.g. {@code nsenter --net=/run/netns/NS setpriv ... --}).
    */
   public Process startAgent(List<String> launcher, String... flags) throws IOException {
-    List<String> argv =
-        new ArrayList<>(
-            List.of(
-                Java.binary(),
-                "-XX:TieredStopAtLevel=1",
-                "-XX:+UseSerialGC",
-                "-Xmx128m",
-                "-jar",
-                jar().toString(),
-                "agent",
-                "--netns",
-                netns.name(),
-                "--metrics-port",
-                "0",
-                "--state-dir",
-                stateDir().toString()));
+    // The DaemonSet's JVM (heap, collector, compiler) at its memory limit: a heap too small for
+    // what these tests put the agent through exits the agent (ExitOnOutOfMemoryError) and fails
+    // them.
+    List<String> argv = new ArrayList<>(List.of(Java.binary()));
+    argv.addAll(List.of(AgentDaemonSet.JVM_FLAGS.split(" ")));
+    argv.add("-XX:MaxRAM=128m");
+    argv.addAll(
+        List.of(
+            "-jar",
+            jar().toString(),
+            "agent",
+            "--netns",
+            netns.name(),
+            "--metrics-port",
+            "0",
+            "--state-dir",
+            stateDir().toString()));
     argv.addAll(List.of(flags));
     List<String> command = new ArrayList<>(launcher);
     command.addAll(argv);

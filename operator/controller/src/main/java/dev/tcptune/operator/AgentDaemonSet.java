@@ -35,12 +35,22 @@ public final class AgentDaemonSet extends CRUDKubernetesDependentResource<Daemon
   static final String PROC_SYS = "/host/proc/sys";
 
   /**
-   * A small JVM for a small job: one thread of GC, no C2 compiler, a heap sized from the
-   * container's memory limit, exit (and restart) rather than limp on when memory runs out. The
-   * footprint benchmark runs its agent with these too.
+   * A small JVM for a small job (docs/benchmarks.md item 4 measures each part):
+   *
+   * <ul>
+   *   <li>one thread of GC, C1 only and one compiler thread: the agent is idle between checks;
+   *   <li>a heap of a quarter of the container's memory limit (32 MiB of 128Mi; it holds about 12
+   *       MiB), a small young generation, and free ratios that let the heap shrink after a full
+   *       collection instead of keeping its start-up peak;
+   *   <li>exit (and restart) rather than limp on when memory runs out.
+   * </ul>
+   *
+   * The footprint benchmark runs its agent with these too.
    */
   public static final String JVM_FLAGS =
-      "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:MaxRAMPercentage=50 -Xss512k"
+      "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -Xss512k"
+          + " -XX:MaxRAMPercentage=25 -XX:NewSize=2m -XX:MaxNewSize=4m"
+          + " -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30"
           + " -XX:ReservedCodeCacheSize=24m -XX:MaxMetaspaceSize=64m -XX:+ExitOnOutOfMemoryError";
 
   private final OperatorConfig.AgentConfig config;
