@@ -3,6 +3,7 @@ package dev.tcptune.agent;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tcptune.api.v1alpha1.TcpNodeState;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -38,10 +39,16 @@ final class StatusPatcher implements StatusSink {
   public boolean patch(ObjectNode status) {
     ObjectNode body = JSON.createObjectNode();
     body.set("status", status);
+    // Through an object that names the state: the client patches it as it is. Through withName()
+    // the client GETs the object first (a quorum read per status write: 1,000 extra requests per
+    // profile change at 1,000 nodes in the scale benchmark), and the patch needs nothing of it.
+    TcpNodeState named = new TcpNodeState();
+    named.setMetadata(new ObjectMetaBuilder().withName(nodeName).build());
+    named.setSpec(null);
+    named.setStatus(null);
     try {
       client
-          .resources(TcpNodeState.class)
-          .withName(nodeName)
+          .resource(named)
           .subresource("status")
           .patch(PatchContext.of(PatchType.JSON_MERGE), body.toString());
       metrics.statusWritten();
