@@ -337,10 +337,20 @@ class ProfileChangesIT {
                 .satisfies(r -> assertThat(r.getProfile()).isEqualTo("rto-broad"));
           }
         });
-    for (String profile : List.of("rto-broad", "rto-narrow")) {
-      assertThat(cluster.condition(profile, "Ready").getStatus()).as(profile).isEqualTo("True");
-      assertThat(cluster.condition(profile, "Conflict").getStatus()).as(profile).isEqualTo("False");
-    }
+    // The route moving to rto-broad is a new report for rto-broad too: its status follows the
+    // nodes' reports, so wait for it as a user would.
+    cluster.awaitAsserted(
+        WAIT,
+        () -> {
+          for (String profile : List.of("rto-broad", "rto-narrow")) {
+            assertThat(cluster.condition(profile, "Ready").getStatus())
+                .as(profile)
+                .isEqualTo("True");
+            assertThat(cluster.condition(profile, "Conflict").getStatus())
+                .as(profile)
+                .isEqualTo("False");
+          }
+        });
   }
 
   // --- helpers -------------------------------------------------------------------------------
