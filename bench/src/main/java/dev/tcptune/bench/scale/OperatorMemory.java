@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -191,21 +192,20 @@ final class OperatorMemory {
 
   /** NMT's committed MiB per area, largest first, e.g. "Java Heap 120, Class 45, ...". */
   private static String nativeMemory(long pid) {
+    record Area(String name, long kib) {}
     Matcher m =
         Pattern.compile("(?m)^-\\s+(.+?) \\(reserved=\\d+KB, committed=(\\d+)KB\\)")
             .matcher(jcmd(pid, "VM.native_memory", "summary"));
-    List<long[]> sizes = new ArrayList<>();
-    List<String> names = new ArrayList<>();
+    List<Area> areas = new ArrayList<>();
     while (m.find()) {
-      names.add(m.group(1).strip());
-      sizes.add(new long[] {Long.parseLong(m.group(2)), sizes.size()});
+      areas.add(new Area(m.group(1).strip(), Long.parseLong(m.group(2))));
     }
-    sizes.sort((a, b) -> Long.compare(b[0], a[0]));
     return String.join(
         ", ",
-        sizes.stream()
-            .filter(a -> a[0] >= 1024)
-            .map(a -> names.get((int) a[1]) + " " + a[0] / 1024)
+        areas.stream()
+            .filter(a -> a.kib() >= 1024)
+            .sorted(Comparator.comparingLong(Area::kib).reversed())
+            .map(a -> a.name() + " " + a.kib() / 1024)
             .toList());
   }
 
