@@ -12,6 +12,7 @@ import dev.tcptune.operator.AgentDaemonSet;
 import dev.tcptune.operator.OperatorConfig;
 import dev.tcptune.operator.TcpTuneOperator;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -26,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -125,6 +127,35 @@ final class AgentFootprint {
     return figures;
   }
 
+  /**
+   * The agent's client settings as environment variables, the way a pod gets them, with no
+   * kubeconfig file. Reading a kubeconfig goes through fabric8's static serialization, which loads
+   * and instantiates every resource class of the class path (about 600 here, several MiB of
+   * metaspace) to map kinds: a cost the agent never pays in a pod, so it must not be measured.
+   */
+  private static Map<String, String> inClusterStyleConfig(Path kubeconfig) throws IOException {
+    Config config = Config.fromKubeconfig(Files.readString(kubeconfig));
+    Map<String, String> env = new HashMap<>();
+    env.put("KUBERNETES_AUTH_TRYKUBECONFIG", "false");
+    env.put("KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false");
+    env.put("KUBERNETES_MASTER", config.getMasterUrl());
+    putEither(env, "KUBERNETES_CERTS_CA", config.getCaCertData(), config.getCaCertFile());
+    putEither(
+        env, "KUBERNETES_CERTS_CLIENT", config.getClientCertData(), config.getClientCertFile());
+    putEither(
+        env, "KUBERNETES_CERTS_CLIENT_KEY", config.getClientKeyData(), config.getClientKeyFile());
+    return env;
+  }
+
+  /** {@code PREFIX_DATA} when the kubeconfig holds the data inline, else {@code PREFIX_FILE}. */
+  private static void putEither(Map<String, String> env, String prefix, String data, String file) {
+    if (data != null) {
+      env.put(prefix + "_DATA", data);
+    } else {
+      env.put(prefix + "_FILE", Objects.requireNonNull(file, prefix + ": neither data nor file"));
+    }
+  }
+
   private List<Figure> measure(
       NetworkNamespace ns, NamespaceApiAccess api, Path dir, TcpProfile profile) throws Exception {
     String flags = options.agentJvmFlags().orElse(AgentDaemonSet.JVM_FLAGS);
@@ -147,7 +178,7 @@ final class AgentFootprint {
             .redirectOutput(dir.resolve("agent.log").toFile());
     agentBuilder.environment().put("JAVA_TOOL_OPTIONS", jvmFlags);
     agentBuilder.environment().put("NODE_NAME", NODE);
-    agentBuilder.environment().put("KUBECONFIG", api.kubeconfig().toString());
+    agentBuilder.environment().putAll(inClusterStyleConfig(api.kubeconfig()));
     Process agent = agentBuilder.start();
     Process exporter = null;
     int exporterPort = OperatorMemory.freePort();
