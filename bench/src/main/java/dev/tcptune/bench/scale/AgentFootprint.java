@@ -147,6 +147,48 @@ final class AgentFootprint {
     return env;
   }
 
+  /**
+   * {@link BareWatcher} in the agent's namespace, from a jar of its own, with the agent's flags.
+   */
+  private Process bareWatcher(NetworkNamespace ns, Path dir, String jvmFlags, Config config)
+      throws IOException {
+    Path jar =
+        BareWatcher.writeJar(
+            Path.of(
+                BareWatcher.class.getProtectionDomain().getCodeSource().getLocation().getPath()),
+            dir.resolve("bare-watcher.jar"));
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                ns.wrap(List.of(Java.binary(), "-cp", jar.toString(), BareWatcher.class.getName())))
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("bare.log").toFile());
+    Map<String, String> env = builder.environment();
+    env.put("JAVA_TOOL_OPTIONS", jvmFlags);
+    env.put("NODE_NAME", NODE);
+    env.put("KUBERNETES_MASTER", config.getMasterUrl().replaceAll("/$", ""));
+    env.put(
+        "KUBERNETES_CERTS_CA_FILE",
+        pemFile(dir, "ca.crt", config.getCaCertData(), config.getCaCertFile()));
+    env.put(
+        "KUBERNETES_CERTS_CLIENT_FILE",
+        pemFile(dir, "client.crt", config.getClientCertData(), config.getClientCertFile()));
+    env.put(
+        "KUBERNETES_CERTS_CLIENT_KEY_FILE",
+        pemFile(dir, "client.key", config.getClientKeyData(), config.getClientKeyFile()));
+    return builder.start();
+  }
+
+  /** The file a kubeconfig names, or its inline (base64) data written to one. */
+  private static String pemFile(Path dir, String name, String data, String file)
+      throws IOException {
+    if (data == null) {
+      return file;
+    }
+    Path path = dir.resolve(name);
+    Files.write(path, java.util.Base64.getDecoder().decode(data));
+    return path.toString();
+  }
+
   /** {@code PREFIX_DATA} when the kubeconfig holds the data inline, else {@code PREFIX_FILE}. */
   private static void putEither(Map<String, String> env, String prefix, String data, String file) {
     if (data != null) {
@@ -180,6 +222,8 @@ final class AgentFootprint {
     agentBuilder.environment().put("NODE_NAME", NODE);
     agentBuilder.environment().putAll(inClusterStyleConfig(api.kubeconfig()));
     Process agent = agentBuilder.start();
+    Process bare =
+        bareWatcher(ns, dir, jvmFlags, Config.fromKubeconfig(Files.readString(api.kubeconfig())));
     Process exporter = null;
     int exporterPort = OperatorMemory.freePort();
     if (Files.isExecutable(options.nodeExporter())) {
@@ -202,6 +246,7 @@ final class AgentFootprint {
               + " (bench/build-node-exporter.sh builds it): no baseline in this run");
     }
     try (ProcSampler agentSamples = new ProcSampler(agent.pid()).start();
+        ProcSampler bareSamples = new ProcSampler(bare.pid()).start();
         ProcSampler exporterSamples =
             exporter == null ? null : new ProcSampler(exporter.pid()).start()) {
       Convergence.await(
@@ -229,6 +274,13 @@ final class AgentFootprint {
       }
       if (!agent.isAlive()) {
         throw new IllegalStateException("the agent exited: " + log(dir, "agent.log"));
+      }
+      String bareLog = log(dir, "bare.log");
+      if (!bare.isAlive()
+          || !bareLog.contains("watch ADDED")
+          || !bareLog.matches("(?s).*read generation [0-9]+.*")) {
+        // A floor that failed to read or watch would measure less work than the agent does.
+        throw new IllegalStateException("the bare watcher did not read and watch: " + bareLog);
       }
       ProcSampler.Summary a = agentSamples.summary(from);
       String agentBreakdown = ProcSampler.breakdown(agent.pid());
@@ -259,6 +311,20 @@ final class AgentFootprint {
                   a.cpuPercent(), options.footprint().toSeconds()),
               "< 0.5%",
               a.cpuPercent() < 0.5));
+      ProcSampler.Summary b = bareSamples.summary(from);
+      figures.add(
+          Figure.of(
+              "baseline: the agent's API calls alone",
+              String.format(
+                  "peak %.1f MiB (VmHWM %.1f), average %.1f MiB, %.3f%% of one core; at the end %s"
+                      + " (BareWatcher: the JDK's HTTP client and Jackson, no Kubernetes"
+                      + " client, watching the same TcpNodeState and reading it every 10 s over"
+                      + " TLS; same JVM flags)",
+                  b.peakRssMib(),
+                  b.hwmMib(),
+                  b.averageRssMib(),
+                  b.cpuPercent(),
+                  ProcSampler.breakdown(bare.pid()))));
       if (exporterSamples != null) {
         ProcSampler.Summary e = exporterSamples.summary(from);
         figures.add(
@@ -277,6 +343,7 @@ final class AgentFootprint {
       return figures;
     } finally {
       stop(agent);
+      stop(bare);
       if (exporter != null) {
         stop(exporter);
       }
