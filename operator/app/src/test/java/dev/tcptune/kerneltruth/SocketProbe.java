@@ -10,6 +10,10 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The socket side of the ground-truth tests, run inside a namespace ({@code ip netns exec NS java
@@ -27,7 +31,9 @@ import java.nio.charset.StandardCharsets;
  *   <li>{@code keepalive HOST PORT}: connect, 20 echoed round trips, "up LOCALPORT"; on a line from
  *       stdin turn SO_KEEPALIVE on and read: "failed MILLIS ERROR" counted from then.
  *   <li>{@code close HOST PORT}: connect, 20 echoed round trips, "up LOCALPORT"; on a line from
- *       stdin close() and print "closed", then stay alive.
+ *       stdin close(), watch the closed socket in {@code /proc/net/tcp} of the namespace until it
+ *       is gone, print "gone MILLIS STATES" (from close(); the states it was seen in, in order, as
+ *       ss names them, starting with the state before close()), then stay alive.
  * </ul>
  */
 public final class SocketProbe {
@@ -69,8 +75,7 @@ public final class SocketProbe {
         } else {
           stdin.readLine();
           if (mode.equals("close")) {
-            s.close();
-            say("closed");
+            closeAndWatch(s);
             stdin.readLine();
           } else {
             long write = System.nanoTime();
@@ -138,6 +143,79 @@ public final class SocketProbe {
       last = System.nanoTime();
     }
     return last;
+  }
+
+  /**
+   * How often the closed socket is looked up: fine enough for a 10% comparison of lifetimes of
+   * seconds, coarse enough not to load the machine.
+   */
+  private static final long WATCH_INTERVAL_MILLIS = 5;
+
+  /** {@code /proc/net/tcp} state codes ({@code include/net/tcp_states.h}) as ss names them. */
+  private static final String[] STATES = {
+    "?",
+    "ESTAB",
+    "SYN-SENT",
+    "SYN-RECV",
+    "FIN-WAIT-1",
+    "FIN-WAIT-2",
+    "TIME-WAIT",
+    "UNCONN",
+    "CLOSE-WAIT",
+    "LAST-ACK",
+    "LISTEN",
+    "CLOSING",
+    "NEW-SYN-RECV"
+  };
+
+  /**
+   * close() and follow the orphaned socket until the kernel drops it, in this process: the
+   * observation must not depend on how fast the test can start {@code ss} on a loaded machine (a
+   * first look later than the socket's lifetime finds nothing, and every look ends late by the
+   * start-up of its process). {@code /proc/net/tcp} is the table {@code ss -tan} shows (a timewait
+   * socket that stands for an orphaned FIN_WAIT2 one shows its substate, FIN-WAIT-2, in both), and
+   * this process runs in the socket's namespace.
+   */
+  private static void closeAndWatch(Socket s) throws IOException, InterruptedException {
+    int local = s.getLocalPort();
+    int remote = s.getPort();
+    List<String> seen = new ArrayList<>();
+    String before = state(local, remote);
+    if (before == null) {
+      // Fails the test at once with this as the states: the lookup itself is broken.
+      say("gone -1 the-open-socket-is-not-in-/proc/net/tcp");
+      return;
+    }
+    seen.add(before);
+    long closed = System.nanoTime();
+    s.close();
+    while (true) {
+      long look = System.nanoTime();
+      String now = state(local, remote);
+      if (now == null) {
+        say("gone " + (look - closed) / 1_000_000 + " " + String.join(",", seen));
+        return;
+      }
+      if (!now.equals(seen.get(seen.size() - 1))) {
+        seen.add(now);
+      }
+      Thread.sleep(WATCH_INTERVAL_MILLIS);
+    }
+  }
+
+  /** The state of the TCP socket from local port to remote port, null when there is none. */
+  private static String state(int localPort, int remotePort) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/net/tcp"))) {
+      String[] f = line.trim().split("\\s+");
+      // sl local_address rem_address st ...: addresses as HEXIP:HEXPORT
+      if (f.length > 3
+          && f[1].endsWith(String.format(":%04X", localPort))
+          && f[2].endsWith(String.format(":%04X", remotePort))) {
+        int code = Integer.parseInt(f[3], 16);
+        return code < STATES.length ? STATES[code] : f[3];
+      }
+    }
+    return null;
   }
 
   private static void waitForFailure(Socket s, long from) {
