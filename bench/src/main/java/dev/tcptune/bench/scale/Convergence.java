@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -330,6 +331,7 @@ final class Convergence {
   private KubernetesClient client(RequestCounter counter, boolean agent) {
     KubernetesClientBuilder builder =
         new KubernetesClientBuilder()
+            .withHttpClientFactory(new JdkHttpClientFactory())
             .withConfig(Config.fromKubeconfig(controlPlane.kubeConfigYaml()))
             .withHttpClientBuilderConsumer(
                 b -> b.addOrReplaceInterceptor("bench-requests", counter));

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -67,6 +68,7 @@ final class OperatorMemory {
     List<Figure> figures = new ArrayList<>();
     try (KubernetesClient agentClient =
             new KubernetesClientBuilder()
+                .withHttpClientFactory(new JdkHttpClientFactory())
                 .withConfig(Config.fromKubeconfig(controlPlane.kubeConfigYaml()))
                 .withKubernetesSerialization(AgentSerialization.create())
                 .build();
