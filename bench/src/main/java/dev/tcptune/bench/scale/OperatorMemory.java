@@ -69,7 +69,9 @@ final class OperatorMemory {
     try (KubernetesClient agentClient =
             new KubernetesClientBuilder()
                 .withHttpClientFactory(new JdkHttpClientFactory())
-                .withConfig(Config.fromKubeconfig(controlPlane.kubeConfigYaml()))
+                .withConfig(
+                    Convergence.simulatedAgentsConfig(
+                        Config.fromKubeconfig(controlPlane.kubeConfigYaml())))
                 .withKubernetesSerialization(AgentSerialization.create())
                 .build();
         SimulatedFleet fleet =

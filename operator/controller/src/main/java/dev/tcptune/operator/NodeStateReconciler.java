@@ -105,27 +105,48 @@ public final class NodeStateReconciler implements Reconciler<Node> {
     try (var timer = metrics.reconcile(NAME, name)) {
       NodeMerge desired = desiredFor(name, context);
       Optional<TcpNodeState> current = states.get(new ResourceID(name));
-      if (current.isEmpty()) {
-        createIfNeeded(desired, context.getClient());
-      } else if (!sameSpec(current.get().getSpec(), desired.spec())) {
-        apply(desired, current, context.getClient());
-      } else if (desired.empty() && new AgentReport(current.get()).restored()) {
-        deleteRestored(current.get(), context.getClient());
+      switch (next(desired, current)) {
+        case WRITE -> apply(desired, current, context.getClient());
+        case DELETE_RESTORED -> deleteRestored(current.orElseThrow(), context.getClient());
+        case NOTHING -> {}
       }
       return UpdateControl.noUpdate();
     }
+  }
+
+  /** What a reconcile of one node does. */
+  enum Step {
+    NOTHING,
+    WRITE,
+    DELETE_RESTORED
+  }
+
+  /**
+   * The step for a node whose profiles add up to {@code desired} ({@code null} when the plan has no
+   * such node) and whose state is {@code current}.
+   */
+  static Step next(NodeMerge desired, Optional<TcpNodeState> current) {
+    if (desired == null) {
+      // The Node was deleted after this reconcile was queued (a scale-down): the plan no longer
+      // has it. Nothing to write; a state it leaves is the orphan reconciler's.
+      return Step.NOTHING;
+    }
+    if (current.isEmpty()) {
+      return desired.empty() ? Step.NOTHING : Step.WRITE;
+    }
+    if (!sameSpec(current.get().getSpec(), desired.spec())) {
+      return Step.WRITE;
+    }
+    if (desired.empty() && new AgentReport(current.get()).restored()) {
+      return Step.DELETE_RESTORED;
+    }
+    return Step.NOTHING;
   }
 
   private NodeMerge desiredFor(String node, Context<Node> context) {
     var plan =
         fleet.plan(() -> context.getPrimaryCache().list(), profiles::list, states::list).plan();
     return plan.nodes().get(node);
-  }
-
-  private void createIfNeeded(NodeMerge desired, KubernetesClient client) {
-    if (!desired.empty()) {
-      apply(desired, Optional.empty(), client);
-    }
   }
 
   private void apply(NodeMerge desired, Optional<TcpNodeState> current, KubernetesClient client) {
