@@ -8,7 +8,6 @@ import dev.tcptune.fleet.NodeInput;
 import dev.tcptune.fleet.ProfilePlan;
 import dev.tcptune.kernel.catalog.TunableCatalog;
 import dev.tcptune.profile.ProfileValidator;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import java.util.Comparator;
 import java.util.List;
@@ -25,7 +24,8 @@ import java.util.stream.Stream;
  * plan is computed once per content of the caches: after a burst of node reports many reconciles
  * find the same content, and planning the whole fleet again in each of them made convergence at
  * 1,000 nodes quadratic (the scale benchmark's thread dumps showed every reconciler thread in the
- * planner). The key compares names, labels and resourceVersions: linear, and exact.
+ * planner). Whether the content changed since the last plan is told by {@link CacheChanges}, which
+ * the caches' stores count: constant time per reconcile.
  *
  * <p>A node's report changes what other nodes get only through rollout slots: a node done or failed
  * lets the next ones in. Rather than reconciling every node on every report (at 1,000 nodes a burst
@@ -37,26 +37,30 @@ final class Fleet {
   /** A plan and the node states it was made from. */
   record Snapshot(FleetPlan plan, Map<String, TcpNodeState> states) {}
 
-  private record Key(
-      List<NodeInput> nodes, List<String> profileVersions, List<String> stateVersions) {}
-
-  private record Memo(Key key, Snapshot snapshot) {}
+  private record Memo(long changes, Snapshot snapshot) {}
 
   private final FleetPlanner planner =
       new FleetPlanner(new ProfileValidator(TunableCatalog.standard()));
+  private final CacheChanges changes;
   private final Consumer<String> onAdmitted;
   private Memo memo;
 
-  /** A fleet whose plans wake nobody: for readers of the plan such as the profile status. */
-  Fleet() {
-    this(node -> {});
+  /**
+   * A fleet whose plans wake nobody: for readers of the plan such as the profile status.
+   *
+   * @param changes counted by the stores of every cache this fleet's plans read
+   */
+  Fleet(CacheChanges changes) {
+    this(changes, node -> {});
   }
 
   /**
+   * @param changes counted by the stores of every cache this fleet's plans read
    * @param onAdmitted told of each node that a new plan admits to a profile's current generation
    *     and the previous plan had not (the reconcile that made the plan writes only its own node)
    */
-  Fleet(Consumer<String> onAdmitted) {
+  Fleet(CacheChanges changes, Consumer<String> onAdmitted) {
+    this.changes = changes;
     this.onAdmitted = onAdmitted;
   }
 
@@ -69,6 +73,11 @@ final class Fleet {
       Supplier<Stream<Node>> nodes,
       Supplier<Stream<TcpProfile>> profiles,
       Supplier<Stream<TcpNodeState>> states) {
+    // Counted before the caches are read: a change during the reads makes the next call plan again.
+    long seen = changes.count();
+    if (memo != null && memo.changes() == seen) {
+      return memo.snapshot();
+    }
     List<NodeInput> nodeInputs =
         nodes
             .get()
@@ -78,17 +87,10 @@ final class Fleet {
     List<TcpProfile> profileList =
         profiles.get().sorted(Comparator.comparing(p -> p.getMetadata().getName())).toList();
     Map<String, TcpNodeState> byName = byName(states.get());
-    Key key =
-        new Key(
-            nodeInputs,
-            profileList.stream().map(Fleet::version).toList(),
-            byName.values().stream().map(Fleet::version).toList());
-    if (memo == null || !memo.key().equals(key)) {
-      FleetPlan before = memo == null ? null : memo.snapshot().plan();
-      FleetPlan plan = planner.plan(nodeInputs, profileList, byName);
-      memo = new Memo(key, new Snapshot(plan, byName));
-      newlyAdmitted(before, plan).forEach(onAdmitted);
-    }
+    FleetPlan before = memo == null ? null : memo.snapshot().plan();
+    FleetPlan plan = planner.plan(nodeInputs, profileList, byName);
+    memo = new Memo(seen, new Snapshot(plan, byName));
+    newlyAdmitted(before, plan).forEach(onAdmitted);
     return memo.snapshot();
   }
 
@@ -112,10 +114,6 @@ final class Fleet {
               plan.rollout().admitted().stream().filter(n -> !had.contains(n)).forEach(nodes::add);
             });
     return nodes;
-  }
-
-  private static String version(HasMetadata resource) {
-    return resource.getMetadata().getName() + "@" + resource.getMetadata().getResourceVersion();
   }
 
   private static Map<String, TcpNodeState> byName(Stream<TcpNodeState> states) {

@@ -4,17 +4,48 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
+import java.util.Objects;
 
 /**
  * The operator's caches of Nodes keep only what it reads: name, uid, labels and the deletion mark.
  * A kubelet's Node is mostly status (images, conditions, addresses; tens of KiB on a busy node),
  * and three informers hold every Node of the cluster: at 1,000 nodes the full objects would cost
  * more memory than everything else the operator caches.
+ *
+ * <p>A fleet plan reads the names and labels: a Node added, removed or relabelled counts as a
+ * change in {@link CacheChanges}, a kubelet's status heartbeat does not.
  */
 public final class NodeLabelsStore extends TransformingItemStore<Node> {
 
+  private final CacheChanges changes;
+
+  /** A cache whose changes nobody plans from. */
   public NodeLabelsStore() {
+    this(new CacheChanges());
+  }
+
+  NodeLabelsStore(CacheChanges changes) {
     super(NodeLabelsStore::labelsOnly);
+    this.changes = changes;
+  }
+
+  @Override
+  public Node put(String key, Node obj) {
+    Node previous = super.put(key, obj);
+    if (previous == null
+        || !Objects.equals(previous.getMetadata().getLabels(), obj.getMetadata().getLabels())) {
+      changes.changed();
+    }
+    return previous;
+  }
+
+  @Override
+  public Node remove(String key) {
+    Node previous = super.remove(key);
+    if (previous != null) {
+      changes.changed();
+    }
+    return previous;
   }
 
   static Node labelsOnly(Node node) {

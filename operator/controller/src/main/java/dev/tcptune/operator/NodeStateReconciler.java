@@ -8,6 +8,7 @@ import dev.tcptune.merge.NodeMerge;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -36,10 +37,11 @@ import org.slf4j.LoggerFactory;
 @ControllerConfiguration(
     name = NodeStateReconciler.NAME,
     generationAwareEventProcessing = false,
+    // The Node cache's store (a NodeLabelsStore that counts into this reconciler's CacheChanges)
+    // is set at registration: register(Operator).
     informer =
         @Informer(
             onUpdateFilter = NodeStateReconciler.LabelsChanged.class,
-            itemStore = NodeLabelsStore.class,
             informerListLimit = ListPages.SIZE))
 public final class NodeStateReconciler implements Reconciler<Node> {
 
@@ -51,13 +53,20 @@ public final class NodeStateReconciler implements Reconciler<Node> {
   private final SimpleInboundEventSource<Node> admissions =
       new SimpleInboundEventSource<>("rollout-admissions");
 
-  private final Fleet fleet = new Fleet(node -> admissions.propagateEvent(new ResourceID(node)));
+  private final CacheChanges changes = new CacheChanges();
+  private final Fleet fleet =
+      new Fleet(changes, node -> admissions.propagateEvent(new ResourceID(node)));
   private final OperatorMetrics metrics;
   private InformerEventSource<TcpProfile, Node> profiles;
   private InformerEventSource<TcpNodeState, Node> states;
 
   NodeStateReconciler(OperatorMetrics metrics) {
     this.metrics = metrics;
+  }
+
+  /** Registers this reconciler with the Node cache its plans count the changes of. */
+  void register(Operator operator) {
+    operator.register(this, o -> o.withItemStore(new NodeLabelsStore(changes)));
   }
 
   /** Node heartbeats update status every few seconds; only labels decide what a node gets. */
@@ -76,6 +85,7 @@ public final class NodeStateReconciler implements Reconciler<Node> {
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(TcpProfile.class, Node.class)
                 .withName("profiles")
+                .withItemStore(new ChangeCountingStore<>(changes))
                 .withSecondaryToPrimaryMapper(p -> EveryPrimary.of(context))
                 .build(),
             context);
@@ -84,6 +94,7 @@ public final class NodeStateReconciler implements Reconciler<Node> {
             InformerEventSourceConfiguration.from(TcpNodeState.class, Node.class)
                 .withInformerListLimit(ListPages.SIZE)
                 .withName("node-states")
+                .withItemStore(new ChangeCountingStore<>(changes))
                 .withSecondaryToPrimaryMapper(s -> ownNode(s, context))
                 .build(),
             context);

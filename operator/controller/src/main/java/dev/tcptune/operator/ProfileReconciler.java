@@ -12,6 +12,7 @@ import dev.tcptune.status.ProfileEvent;
 import dev.tcptune.status.ProfileStatusBuilder;
 import dev.tcptune.status.ProgressSteps;
 import io.fabric8.kubernetes.api.model.Node;
+import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -49,7 +50,8 @@ public final class ProfileReconciler implements Reconciler<TcpProfile>, Cleaner<
 
   private static final Logger LOG = LoggerFactory.getLogger(ProfileReconciler.class);
 
-  private final Fleet fleet = new Fleet();
+  private final CacheChanges changes = new CacheChanges();
+  private final Fleet fleet = new Fleet(changes);
   private final OperatorMetrics metrics;
   private final Clock clock;
   private final Duration restoreTimeout;
@@ -68,6 +70,11 @@ public final class ProfileReconciler implements Reconciler<TcpProfile>, Cleaner<
     this.statuses = new ProfileStatusBuilder(new ConditionFactory(clock));
   }
 
+  /** Registers this reconciler with the profile cache its plans count the changes of. */
+  void register(Operator operator) {
+    operator.register(this, o -> o.withItemStore(new ChangeCountingStore<>(changes)));
+  }
+
   @Override
   public List<EventSource<?, TcpProfile>> prepareEventSources(
       EventSourceContext<TcpProfile> context) {
@@ -78,7 +85,7 @@ public final class ProfileReconciler implements Reconciler<TcpProfile>, Cleaner<
                 .withInformerListLimit(ListPages.SIZE)
                 .withName("nodes")
                 .withOnUpdateFilter(new NodeStateReconciler.LabelsChanged())
-                .withItemStore(new NodeLabelsStore())
+                .withItemStore(new NodeLabelsStore(changes))
                 .withSecondaryToPrimaryMapper(n -> EveryPrimary.of(context))
                 .build(),
             context);
@@ -87,6 +94,7 @@ public final class ProfileReconciler implements Reconciler<TcpProfile>, Cleaner<
             InformerEventSourceConfiguration.from(TcpNodeState.class, TcpProfile.class)
                 .withInformerListLimit(ListPages.SIZE)
                 .withName("node-states")
+                .withItemStore(new ChangeCountingStore<>(changes))
                 .withSecondaryToPrimaryMapper(s -> EveryPrimary.of(context))
                 .build(),
             context);

@@ -57,9 +57,9 @@ public final class TcpTuneOperator implements AutoCloseable {
                 o.withLeaderElectionConfiguration(leaderElection(config, exitOnStopLeading));
               }
             });
-    operator.register(new NodeStateReconciler(metrics));
+    new NodeStateReconciler(metrics).register(operator);
     operator.register(new OrphanStateReconciler(metrics));
-    operator.register(new ProfileReconciler(metrics, clock, config));
+    new ProfileReconciler(metrics, clock, config).register(operator);
     operator.register(
         new AgentDaemonSetReconciler(config.agent(), metrics),
         o ->

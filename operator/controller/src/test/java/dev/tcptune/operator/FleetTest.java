@@ -6,11 +6,17 @@ import dev.tcptune.api.v1alpha1.TcpProfile;
 import dev.tcptune.fleet.FleetPlan;
 import dev.tcptune.fleet.ProfilePlan;
 import dev.tcptune.fleet.RolloutPlan;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class FleetTest {
@@ -44,8 +50,35 @@ class FleetTest {
     assertThat(Fleet.newlyAdmitted(null, plan(invalid))).isEmpty();
   }
 
+  @Test
+  void plansAgainOnlyAfterACacheChanged() {
+    CacheChanges changes = new CacheChanges();
+    Fleet fleet = new Fleet(changes);
+    AtomicInteger reads = new AtomicInteger();
+    Supplier<Stream<Node>> nodes =
+        () -> {
+          reads.incrementAndGet();
+          return Stream.of(
+              new NodeBuilder()
+                  .withNewMetadata()
+                  .withName("n" + reads.get())
+                  .endMetadata()
+                  .build());
+        };
+
+    Fleet.Snapshot first = fleet.plan(nodes, Stream::empty, Stream::empty);
+    Fleet.Snapshot same = fleet.plan(nodes, Stream::empty, Stream::empty);
+    assertThat(same).isSameAs(first);
+    assertThat(reads).as("the caches are not read while nothing changed").hasValue(1);
+
+    changes.changed();
+    Fleet.Snapshot next = fleet.plan(nodes, Stream::empty, Stream::empty);
+    assertThat(next).isNotSameAs(first);
+    assertThat(reads).hasValue(2);
+  }
+
   private static FleetPlan plan(ProfilePlan... profiles) {
-    Map<String, ProfilePlan> byName = new java.util.TreeMap<>();
+    Map<String, ProfilePlan> byName = new TreeMap<>();
     for (ProfilePlan p : profiles) {
       byName.put(p.name(), p);
     }

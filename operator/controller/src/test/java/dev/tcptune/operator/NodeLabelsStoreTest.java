@@ -43,4 +43,31 @@ class NodeLabelsStoreTest {
     assertThat(kept.getMetadata().getAnnotations()).isNullOrEmpty();
     assertThat(full.getStatus().getImages()).as("the watched object is left alone").hasSize(1);
   }
+
+  @Test
+  void countsANodeAddedRelabelledOrRemovedButNotAStatusHeartbeat() {
+    CacheChanges changes = new CacheChanges();
+    NodeLabelsStore store = new NodeLabelsStore(changes);
+    Node node = node("7", Map.of("pool", "edge"));
+
+    store.put("worker-1", node);
+    assertThat(changes.count()).as("added").isEqualTo(1);
+    store.put("worker-1", node("8", Map.of("pool", "edge")));
+    assertThat(changes.count()).as("a heartbeat: new resourceVersion, same labels").isEqualTo(1);
+    store.put("worker-1", node("9", Map.of("pool", "core")));
+    assertThat(changes.count()).as("relabelled").isEqualTo(2);
+    store.remove("worker-1");
+    store.remove("worker-1");
+    assertThat(changes.count()).as("removed, once").isEqualTo(3);
+  }
+
+  private static Node node(String resourceVersion, Map<String, String> labels) {
+    return new NodeBuilder()
+        .withNewMetadata()
+        .withName("worker-1")
+        .withResourceVersion(resourceVersion)
+        .withLabels(labels)
+        .endMetadata()
+        .build();
+  }
 }
