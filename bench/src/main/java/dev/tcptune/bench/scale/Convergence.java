@@ -57,12 +57,14 @@ final class Convergence {
   private final RequestCounter operatorRequests = new RequestCounter();
   private final RequestCounter agentRequests = new RequestCounter();
   private final List<Figure> figures = new ArrayList<>();
+  private final CpuMeter cpu;
 
   Convergence(LocalControlPlane controlPlane, ScaleOptions options, PrintStream out) {
     this.controlPlane = controlPlane;
     this.options = options;
     this.out = out;
     this.admin = controlPlane.adminClient();
+    this.cpu = new CpuMeter(admin.getMasterUrl().toString());
   }
 
   List<Figure> run() throws Exception {
@@ -107,7 +109,10 @@ final class Convergence {
 
   /** One timed step of a run: the seconds until every node is Applied and each client's writes. */
   private record Step(
-      double seconds, RequestCounter.Counts operator, RequestCounter.Counts agents) {
+      double seconds,
+      RequestCounter.Counts operator,
+      RequestCounter.Counts agents,
+      CpuMeter.Reading cpu) {
     /** Writes caused by the change: the leader election's Lease renewals go on regardless. */
     long writes() {
       return operator.writesExcept("leases") + agents.writes();
@@ -144,16 +149,18 @@ final class Convergence {
         creates.add(create);
         changes.add(change);
         out.printf(
-            "  %s run %d: create %.2f s, writes operator %d agents %d; change %.2f s, writes"
-                + " operator %d agents %d%n",
+            "  %s run %d: create %.2f s, writes operator %d agents %d, %s; change %.2f s, writes"
+                + " operator %d agents %d, %s%n",
             rollout.label,
             run,
             create.seconds(),
             create.operator().writes(),
             create.agents().writes(),
+            create.cpu(),
             change.seconds(),
             change.operator().writes(),
-            change.agents().writes());
+            change.agents().writes(),
+            change.cpu());
       } catch (IllegalStateException e) {
         timedOut = e.getMessage();
         out.println("  " + timedOut);
@@ -182,6 +189,20 @@ final class Convergence {
     } else {
       figures.add(Figure.of("convergence " + label, times));
     }
+    figures.add(
+        Figure.of(
+            "CPU per profile change, " + label,
+            String.format(
+                "medians, CPU s: kube-apiserver %.1f, etcd %.1f, operator reconcilers %.1f,"
+                    + " benchmark JVM (operator + agents) %.1f; the API server alone bounds a"
+                    + " change to %.1f s on %d cores",
+                median(changes, CpuMeter.Reading::apiServer),
+                median(changes, CpuMeter.Reading::etcd),
+                median(changes, CpuMeter.Reading::reconcilers),
+                median(changes, CpuMeter.Reading::jvm),
+                median(changes, CpuMeter.Reading::apiServer)
+                    / Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().availableProcessors())));
     figures.add(Figure.of("writes to create a profile, " + label, writes(creates)));
     long worst = changes.stream().mapToLong(Step::writes).max().orElseThrow();
     figures.add(
@@ -190,6 +211,11 @@ final class Convergence {
             writes(changes),
             "<= 2N+10 = " + (2 * n + 10),
             worst <= 2L * n + 10));
+  }
+
+  private static double median(
+      List<Step> steps, java.util.function.ToDoubleFunction<CpuMeter.Reading> part) {
+    return Stats.of(steps.stream().map(s -> part.applyAsDouble(s.cpu())).toList()).median();
   }
 
   private static String writes(List<Step> steps) {
@@ -212,6 +238,7 @@ final class Convergence {
       throws InterruptedException {
     RequestCounter.Counts op0 = operatorRequests.snapshot();
     RequestCounter.Counts ag0 = agentRequests.snapshot();
+    CpuMeter.Reading cpu0 = cpu.read();
     long start = System.nanoTime();
     TcpProfile written = change.get();
     String name = written.getMetadata().getName();
@@ -221,9 +248,10 @@ final class Convergence {
         name + " generation " + generation + " Applied on " + n + " nodes",
         () -> applied(name, generation, n));
     double seconds = (System.nanoTime() - start) / 1e9;
+    CpuMeter.Reading used = cpu.read().minus(cpu0);
     awaitQuiet();
     return new Step(
-        seconds, operatorRequests.snapshot().minus(op0), agentRequests.snapshot().minus(ag0));
+        seconds, operatorRequests.snapshot().minus(op0), agentRequests.snapshot().minus(ag0), used);
   }
 
   private void measureIdle(int n) throws Exception {
