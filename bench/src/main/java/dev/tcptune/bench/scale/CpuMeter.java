@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
@@ -28,14 +30,25 @@ final class CpuMeter {
 
   private static final Pattern ETCD_PORT = Pattern.compile("--etcd-servers[= ]\\S*:(\\d+)");
 
-  /** CPU seconds so far (negative where the process was not found). */
-  record Reading(double apiServer, double etcd, double reconcilers, double jvm) {
+  /**
+   * CPU seconds so far (negative where the process was not found); {@code reconcilerThreads} by
+   * thread id, as JOSDK's pool may replace its threads between two readings.
+   */
+  record Reading(
+      double apiServer,
+      double etcd,
+      double reconcilers,
+      double jvm,
+      Map<Long, Double> reconcilerThreads) {
+    /** What was spent since {@code before}; a reconciler thread gone since counts nothing. */
     Reading minus(Reading before) {
+      double reconciled =
+          reconcilerThreads.entrySet().stream()
+              .mapToDouble(
+                  e -> e.getValue() - before.reconcilerThreads.getOrDefault(e.getKey(), 0.0))
+              .sum();
       return new Reading(
-          apiServer - before.apiServer,
-          etcd - before.etcd,
-          reconcilers - before.reconcilers,
-          jvm - before.jvm);
+          apiServer - before.apiServer, etcd - before.etcd, reconciled, jvm - before.jvm, Map.of());
     }
 
     @Override
@@ -73,14 +86,19 @@ final class CpuMeter {
   }
 
   Reading read() {
-    double reconcilers =
-        Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith("ReconcilerExecutor-"))
-                .mapToLong(t -> Math.max(0, threads.getThreadCpuTime(t.getId())))
-                .sum()
-            / 1e9;
+    Map<Long, Double> reconcilerThreads = new HashMap<>();
+    Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().startsWith("ReconcilerExecutor-"))
+        .forEach(
+            t ->
+                reconcilerThreads.put(
+                    t.getId(), Math.max(0, threads.getThreadCpuTime(t.getId())) / 1e9));
     return new Reading(
-        seconds(apiServer), seconds(etcd), reconcilers, seconds(OptionalLong.of(selfPid())));
+        seconds(apiServer),
+        seconds(etcd),
+        reconcilerThreads.values().stream().mapToDouble(Double::doubleValue).sum(),
+        seconds(OptionalLong.of(selfPid())),
+        reconcilerThreads);
   }
 
   private static long selfPid() {
