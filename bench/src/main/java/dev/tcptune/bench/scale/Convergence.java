@@ -193,12 +193,11 @@ final class Convergence {
         Figure.of(
             "CPU per profile change, " + label,
             String.format(
-                "medians, CPU s: kube-apiserver %.1f, etcd %.1f, operator reconcilers %.1f,"
-                    + " benchmark JVM (operator + agents) %.1f; the API server alone bounds a"
+                "medians, CPU s: kube-apiserver %.1f, etcd %.1f, benchmark JVM (operator +"
+                    + " agents) %.1f; the API server alone bounds a"
                     + " change to %.1f s on %d cores",
                 median(changes, CpuMeter.Reading::apiServer),
                 median(changes, CpuMeter.Reading::etcd),
-                median(changes, CpuMeter.Reading::reconcilers),
                 median(changes, CpuMeter.Reading::jvm),
                 median(changes, CpuMeter.Reading::apiServer)
                     / Runtime.getRuntime().availableProcessors(),

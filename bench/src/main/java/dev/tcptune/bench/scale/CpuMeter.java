@@ -1,16 +1,12 @@
 package dev.tcptune.bench.scale;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
@@ -19,9 +15,8 @@ import java.util.stream.Stream;
 
 /**
  * Where the CPU of a convergence step goes: the API server and etcd (their processes, found by the
- * API server's port), the operator's reconciler threads (JOSDK's {@code ReconcilerExecutor-*} in
- * this JVM) and this whole JVM (the operator and every simulated agent). On 2 cores a step cannot
- * take less than the API server's CPU seconds over 2.
+ * API server's port) and this whole JVM (the operator and every simulated agent; JFR tells them
+ * apart). On 2 cores a step cannot take less than the API server's CPU seconds over 2.
  */
 final class CpuMeter {
 
@@ -30,39 +25,22 @@ final class CpuMeter {
 
   private static final Pattern ETCD_PORT = Pattern.compile("--etcd-servers[= ]\\S*:(\\d+)");
 
-  /**
-   * CPU seconds so far (negative where the process was not found); {@code reconcilerThreads} by
-   * thread id, as JOSDK's pool may replace its threads between two readings.
-   */
-  record Reading(
-      double apiServer,
-      double etcd,
-      double reconcilers,
-      double jvm,
-      Map<Long, Double> reconcilerThreads) {
-    /** What was spent since {@code before}; a reconciler thread gone since counts nothing. */
+  /** CPU seconds so far (negative where the process was not found). */
+  record Reading(double apiServer, double etcd, double jvm) {
     Reading minus(Reading before) {
-      double reconciled =
-          reconcilerThreads.entrySet().stream()
-              .mapToDouble(
-                  e -> e.getValue() - before.reconcilerThreads.getOrDefault(e.getKey(), 0.0))
-              .sum();
-      return new Reading(
-          apiServer - before.apiServer, etcd - before.etcd, reconciled, jvm - before.jvm, Map.of());
+      return new Reading(apiServer - before.apiServer, etcd - before.etcd, jvm - before.jvm);
     }
 
     @Override
     public String toString() {
       return String.format(
-          "CPU s: kube-apiserver %.1f, etcd %.1f, operator reconcilers %.1f, benchmark JVM"
-              + " (operator + agents) %.1f",
-          apiServer, etcd, reconcilers, jvm);
+          "CPU s: kube-apiserver %.1f, etcd %.1f, benchmark JVM (operator + agents) %.1f",
+          apiServer, etcd, jvm);
     }
   }
 
   private final OptionalLong apiServer;
   private final OptionalLong etcd;
-  private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 
   CpuMeter(String masterUrl) {
     int port = URI.create(masterUrl).getPort();
@@ -86,19 +64,7 @@ final class CpuMeter {
   }
 
   Reading read() {
-    Map<Long, Double> reconcilerThreads = new HashMap<>();
-    Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.getName().startsWith("ReconcilerExecutor-"))
-        .forEach(
-            t ->
-                reconcilerThreads.put(
-                    t.getId(), Math.max(0, threads.getThreadCpuTime(t.getId())) / 1e9));
-    return new Reading(
-        seconds(apiServer),
-        seconds(etcd),
-        reconcilerThreads.values().stream().mapToDouble(Double::doubleValue).sum(),
-        seconds(OptionalLong.of(selfPid())),
-        reconcilerThreads);
+    return new Reading(seconds(apiServer), seconds(etcd), seconds(OptionalLong.of(selfPid())));
   }
 
   private static long selfPid() {

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -53,6 +54,8 @@ public final class LocalControlPlane implements AutoCloseable {
   private final String kubeConfigYaml;
   private final Path workDir;
   private final KubernetesClient adminClient;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final Thread stopOnExit = new Thread(this::close, "stop-control-plane");
 
   private LocalControlPlane(
       String kubernetesVersion,
@@ -67,6 +70,9 @@ public final class LocalControlPlane implements AutoCloseable {
     this.kubeConfigYaml = kubeConfigYaml;
     this.workDir = workDir;
     this.adminClient = adminClient;
+    // A JVM stopped by a signal (a benchmark or test run interrupted) still stops etcd and
+    // kube-apiserver, which would otherwise outlive it.
+    Runtime.getRuntime().addShutdownHook(stopOnExit);
   }
 
   /**
@@ -162,6 +168,14 @@ public final class LocalControlPlane implements AutoCloseable {
 
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(stopOnExit);
+    } catch (IllegalStateException e) {
+      // The JVM is shutting down: this is the hook.
+    }
     try {
       adminClient.close();
     } finally {
