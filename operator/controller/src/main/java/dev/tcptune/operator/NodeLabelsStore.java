@@ -3,7 +3,6 @@ package dev.tcptune.operator;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import java.util.Objects;
 
 /**
@@ -15,9 +14,7 @@ import java.util.Objects;
  * <p>A fleet plan reads the names and labels: a Node added, removed or relabelled counts as a
  * change in {@link CacheChanges}, a kubelet's status heartbeat does not.
  */
-public final class NodeLabelsStore extends TransformingItemStore<Node> {
-
-  private final CacheChanges changes;
+public final class NodeLabelsStore extends ChangeCountingStore<Node> {
 
   /** A cache whose changes nobody plans from. */
   public NodeLabelsStore() {
@@ -25,27 +22,11 @@ public final class NodeLabelsStore extends TransformingItemStore<Node> {
   }
 
   NodeLabelsStore(CacheChanges changes) {
-    super(NodeLabelsStore::labelsOnly);
-    this.changes = changes;
-  }
-
-  @Override
-  public Node put(String key, Node obj) {
-    Node previous = super.put(key, obj);
-    if (previous == null
-        || !Objects.equals(previous.getMetadata().getLabels(), obj.getMetadata().getLabels())) {
-      changes.changed();
-    }
-    return previous;
-  }
-
-  @Override
-  public Node remove(String key) {
-    Node previous = super.remove(key);
-    if (previous != null) {
-      changes.changed();
-    }
-    return previous;
+    super(
+        changes,
+        NodeLabelsStore::labelsOnly,
+        (previous, next) ->
+            !Objects.equals(previous.getMetadata().getLabels(), next.getMetadata().getLabels()));
   }
 
   static Node labelsOnly(Node node) {
