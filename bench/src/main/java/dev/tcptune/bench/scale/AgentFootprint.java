@@ -27,7 +27,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -128,29 +128,44 @@ final class AgentFootprint {
   }
 
   /**
-   * The agent's client settings as environment variables, the way a pod gets them, with no
-   * kubeconfig file. Reading a kubeconfig goes through fabric8's static serialization, which loads
-   * and instantiates every resource class of the class path (about 600 here, several MiB of
-   * metaspace) to map kinds: a cost the agent never pays in a pod, so it must not be measured.
+   * The client settings of the agent and of {@link BareWatcher} as environment variables, the way a
+   * pod gets them, with no kubeconfig file (certificates written to files in {@code dir}). Reading
+   * a kubeconfig goes through fabric8's static serialization, which loads and instantiates every
+   * resource class of the class path (about 600 here, several MiB of metaspace) to map kinds: a
+   * cost the agent never pays in a pod, so it must not be measured.
    */
-  private static Map<String, String> inClusterStyleConfig(Path kubeconfig) throws IOException {
+  private static Map<String, String> podStyleClientEnv(Path kubeconfig, Path dir)
+      throws IOException {
     Config config = Config.fromKubeconfig(Files.readString(kubeconfig));
-    Map<String, String> env = new HashMap<>();
-    env.put("KUBERNETES_AUTH_TRYKUBECONFIG", "false");
-    env.put("KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false");
-    env.put("KUBERNETES_MASTER", config.getMasterUrl());
-    putEither(env, "KUBERNETES_CERTS_CA", config.getCaCertData(), config.getCaCertFile());
-    putEither(
-        env, "KUBERNETES_CERTS_CLIENT", config.getClientCertData(), config.getClientCertFile());
-    putEither(
-        env, "KUBERNETES_CERTS_CLIENT_KEY", config.getClientKeyData(), config.getClientKeyFile());
-    return env;
+    return Map.of(
+        "KUBERNETES_AUTH_TRYKUBECONFIG", "false",
+        "KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false",
+        "KUBERNETES_MASTER", config.getMasterUrl().replaceAll("/$", ""),
+        "KUBERNETES_CERTS_CA_FILE",
+            pemFile(dir, "ca.crt", config.getCaCertData(), config.getCaCertFile()),
+        "KUBERNETES_CERTS_CLIENT_FILE",
+            pemFile(dir, "client.crt", config.getClientCertData(), config.getClientCertFile()),
+        "KUBERNETES_CERTS_CLIENT_KEY_FILE",
+            pemFile(dir, "client.key", config.getClientKeyData(), config.getClientKeyFile()));
+  }
+
+  /** The file a kubeconfig names, or its inline (base64) data written to one. */
+  private static String pemFile(Path dir, String name, String data, String file)
+      throws IOException {
+    if (data == null) {
+      return Objects.requireNonNull(file, name + ": the kubeconfig has neither data nor file");
+    }
+    Path path = dir.resolve(name);
+    Files.write(path, Base64.getDecoder().decode(data));
+    return path.toString();
   }
 
   /**
-   * {@link BareWatcher} in the agent's namespace, from a jar of its own, with the agent's flags.
+   * {@link BareWatcher} in the agent's namespace, from a jar of its own, with the agent's flags and
+   * client settings.
    */
-  private Process bareWatcher(NetworkNamespace ns, Path dir, String jvmFlags, Config config)
+  private Process bareWatcher(
+      NetworkNamespace ns, Path dir, String jvmFlags, Map<String, String> clientEnv)
       throws IOException {
     Path jar =
         BareWatcher.writeJar(
@@ -162,40 +177,10 @@ final class AgentFootprint {
                 ns.wrap(List.of(Java.binary(), "-cp", jar.toString(), BareWatcher.class.getName())))
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("bare.log").toFile());
-    Map<String, String> env = builder.environment();
-    env.put("JAVA_TOOL_OPTIONS", jvmFlags);
-    env.put("NODE_NAME", NODE);
-    env.put("KUBERNETES_MASTER", config.getMasterUrl().replaceAll("/$", ""));
-    env.put(
-        "KUBERNETES_CERTS_CA_FILE",
-        pemFile(dir, "ca.crt", config.getCaCertData(), config.getCaCertFile()));
-    env.put(
-        "KUBERNETES_CERTS_CLIENT_FILE",
-        pemFile(dir, "client.crt", config.getClientCertData(), config.getClientCertFile()));
-    env.put(
-        "KUBERNETES_CERTS_CLIENT_KEY_FILE",
-        pemFile(dir, "client.key", config.getClientKeyData(), config.getClientKeyFile()));
+    builder.environment().putAll(clientEnv);
+    builder.environment().put("JAVA_TOOL_OPTIONS", jvmFlags);
+    builder.environment().put("NODE_NAME", NODE);
     return builder.start();
-  }
-
-  /** The file a kubeconfig names, or its inline (base64) data written to one. */
-  private static String pemFile(Path dir, String name, String data, String file)
-      throws IOException {
-    if (data == null) {
-      return file;
-    }
-    Path path = dir.resolve(name);
-    Files.write(path, java.util.Base64.getDecoder().decode(data));
-    return path.toString();
-  }
-
-  /** {@code PREFIX_DATA} when the kubeconfig holds the data inline, else {@code PREFIX_FILE}. */
-  private static void putEither(Map<String, String> env, String prefix, String data, String file) {
-    if (data != null) {
-      env.put(prefix + "_DATA", data);
-    } else {
-      env.put(prefix + "_FILE", Objects.requireNonNull(file, prefix + ": neither data nor file"));
-    }
   }
 
   private List<Figure> measure(
@@ -220,10 +205,16 @@ final class AgentFootprint {
             .redirectOutput(dir.resolve("agent.log").toFile());
     agentBuilder.environment().put("JAVA_TOOL_OPTIONS", jvmFlags);
     agentBuilder.environment().put("NODE_NAME", NODE);
-    agentBuilder.environment().putAll(inClusterStyleConfig(api.kubeconfig()));
+    Map<String, String> clientEnv = podStyleClientEnv(api.kubeconfig(), dir);
+    agentBuilder.environment().putAll(clientEnv);
     Process agent = agentBuilder.start();
-    Process bare =
-        bareWatcher(ns, dir, jvmFlags, Config.fromKubeconfig(Files.readString(api.kubeconfig())));
+    Process bare;
+    try {
+      bare = bareWatcher(ns, dir, jvmFlags, clientEnv);
+    } catch (IOException | RuntimeException e) {
+      stop(agent);
+      throw e;
+    }
     Process exporter = null;
     int exporterPort = OperatorMemory.freePort();
     if (Files.isExecutable(options.nodeExporter())) {

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Item 5 of issue 11: the operator (in this JVM, on its own client) and N simulated nodes (agents
@@ -212,8 +213,7 @@ final class Convergence {
             worst <= 2L * n + 10));
   }
 
-  private static double median(
-      List<Step> steps, java.util.function.ToDoubleFunction<CpuMeter.Reading> part) {
+  private static double median(List<Step> steps, ToDoubleFunction<CpuMeter.Reading> part) {
     return Stats.of(steps.stream().map(s -> part.applyAsDouble(s.cpu())).toList()).median();
   }
 

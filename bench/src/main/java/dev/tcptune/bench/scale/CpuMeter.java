@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -84,7 +85,7 @@ final class CpuMeter {
     }
   }
 
-  private static OptionalLong find(java.util.function.Predicate<String> matches) {
+  private static OptionalLong find(Predicate<String> matches) {
     try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
       List<Long> pids =
           procs

@@ -47,8 +47,11 @@ public final class ScaleBench {
   public static List<Figure> run(ScaleOptions options, PrintStream out) throws Exception {
     out.println(Machine.describe());
     List<Figure> figures = new ArrayList<>();
-    try (LocalControlPlane controlPlane =
-        LocalControlPlane.start(line -> out.println("  " + line))) {
+    LocalControlPlane controlPlane = LocalControlPlane.start(line -> out.println("  " + line));
+    // A benchmark ended by a signal stops etcd and kube-apiserver too: they would outlive it.
+    Thread stopOnSignal = new Thread(controlPlane::close, "stop-control-plane");
+    Runtime.getRuntime().addShutdownHook(stopOnSignal);
+    try {
       if (options.benchmarks().contains(ScaleOptions.Benchmark.CONVERGENCE)) {
         figures.addAll(new Convergence(controlPlane, options, out).run());
       }
@@ -57,6 +60,13 @@ public final class ScaleBench {
       }
       if (options.benchmarks().contains(ScaleOptions.Benchmark.AGENT_FOOTPRINT)) {
         figures.addAll(new AgentFootprint(controlPlane, options, out).run());
+      }
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(stopOnSignal);
+        controlPlane.close();
+      } catch (IllegalStateException e) {
+        // The JVM is shutting down: the hook stops the control plane.
       }
     }
     return figures;

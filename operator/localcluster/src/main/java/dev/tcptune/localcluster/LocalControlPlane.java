@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -54,8 +53,6 @@ public final class LocalControlPlane implements AutoCloseable {
   private final String kubeConfigYaml;
   private final Path workDir;
   private final KubernetesClient adminClient;
-  private final AtomicBoolean closed = new AtomicBoolean();
-  private final Thread stopOnExit = new Thread(this::close, "stop-control-plane");
 
   private LocalControlPlane(
       String kubernetesVersion,
@@ -70,9 +67,6 @@ public final class LocalControlPlane implements AutoCloseable {
     this.kubeConfigYaml = kubeConfigYaml;
     this.workDir = workDir;
     this.adminClient = adminClient;
-    // A JVM stopped by a signal (a benchmark or test run interrupted) still stops etcd and
-    // kube-apiserver, which would otherwise outlive it.
-    Runtime.getRuntime().addShutdownHook(stopOnExit);
   }
 
   /**
@@ -168,14 +162,6 @@ public final class LocalControlPlane implements AutoCloseable {
 
   @Override
   public void close() {
-    if (!closed.compareAndSet(false, true)) {
-      return;
-    }
-    try {
-      Runtime.getRuntime().removeShutdownHook(stopOnExit);
-    } catch (IllegalStateException e) {
-      // The JVM is shutting down: this is the hook.
-    }
     try {
       adminClient.close();
     } finally {
