@@ -1,6 +1,5 @@
 package dev.tcptune.bench.scale;
 
-import dev.tcptune.agent.AgentSerialization;
 import dev.tcptune.api.v1alpha1.TcpNodeState;
 import dev.tcptune.api.v1alpha1.TcpProfile;
 import dev.tcptune.localcluster.LocalControlPlane;
@@ -356,31 +355,15 @@ final class Convergence {
   }
 
   private KubernetesClient client(RequestCounter counter, boolean agent) {
-    Config config = Config.fromKubeconfig(controlPlane.kubeConfigYaml());
-    if (agent) {
-      config = simulatedAgentsConfig(config);
-    }
     KubernetesClientBuilder builder =
-        new KubernetesClientBuilder()
-            .withHttpClientFactory(new JdkHttpClientFactory())
-            .withConfig(config)
-            .withHttpClientBuilderConsumer(
-                b -> b.addOrReplaceInterceptor("bench-requests", counter));
-    if (agent) {
-      builder.withKubernetesSerialization(AgentSerialization.create());
-    }
-    return builder.build();
-  }
-
-  /**
-   * The shared client of the simulated agents. Each agent of a cluster has a connection of its own;
-   * over HTTP/2 the JDK client would put all 1,000 watches on one connection, past the API server's
-   * stream limit ("too many concurrent streams"). Over HTTP/1.1 every open watch has its own
-   * connection, as on 1,000 nodes.
-   */
-  static Config simulatedAgentsConfig(Config config) {
-    config.setHttp2Disable(true);
-    return config;
+        agent
+            ? SimulatedFleet.agentClient(controlPlane.kubeConfigYaml())
+            : new KubernetesClientBuilder()
+                .withHttpClientFactory(new JdkHttpClientFactory())
+                .withConfig(Config.fromKubeconfig(controlPlane.kubeConfigYaml()));
+    return builder
+        .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("bench-requests", counter))
+        .build();
   }
 
   static void await(Duration within, String what, BooleanSupplier done)

@@ -21,9 +21,6 @@ import java.util.stream.Stream;
  */
 final class CpuMeter {
 
-  /** USER_HZ: the unit of utime and stime in /proc/PID/stat. */
-  private static final double TICKS_PER_SECOND = 100;
-
   private static final Pattern ETCD_PORT = Pattern.compile("--etcd-servers[= ]\\S*:(\\d+)");
 
   /** CPU seconds so far (negative where the process was not found). */
@@ -77,9 +74,7 @@ final class CpuMeter {
       return -1;
     }
     try {
-      String stat = Files.readString(Path.of("/proc", String.valueOf(pid.getAsLong()), "stat"));
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS_PER_SECOND;
+      return ProcSampler.cpuSeconds(pid.getAsLong());
     } catch (IOException | RuntimeException e) {
       return -1;
     }

@@ -1,14 +1,10 @@
 package dev.tcptune.bench.scale;
 
-import dev.tcptune.agent.AgentSerialization;
 import dev.tcptune.api.v1alpha1.TcpProfile;
 import dev.tcptune.localcluster.Java;
 import dev.tcptune.localcluster.LocalControlPlane;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -67,13 +63,7 @@ final class OperatorMemory {
     String diagnostics = " -XX:NativeMemoryTracking=summary";
     List<Figure> figures = new ArrayList<>();
     try (KubernetesClient agentClient =
-            new KubernetesClientBuilder()
-                .withHttpClientFactory(new JdkHttpClientFactory())
-                .withConfig(
-                    Convergence.simulatedAgentsConfig(
-                        Config.fromKubeconfig(controlPlane.kubeConfigYaml())))
-                .withKubernetesSerialization(AgentSerialization.create())
-                .build();
+            SimulatedFleet.agentClient(controlPlane.kubeConfigYaml()).build();
         SimulatedFleet fleet =
             SimulatedFleet.start(admin, agentClient, n, dir, Duration.ofSeconds(10))) {
       Path log = dir.resolve("operator.log");

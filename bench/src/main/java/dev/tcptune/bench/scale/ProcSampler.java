@@ -71,11 +71,20 @@ final class ProcSampler implements AutoCloseable {
         hwm = kib(line);
       }
     }
+    return new Sample(System.nanoTime(), rss, hwm, cpuTicks(pid));
+  }
+
+  /** utime + stime of {@code pid} so far, in USER_HZ ticks. */
+  static long cpuTicks(long pid) throws IOException {
     String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
     // Fields after the command name, which is in parentheses and may hold spaces.
     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
-    return new Sample(System.nanoTime(), rss, hwm, ticks);
+    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+  }
+
+  /** CPU seconds of {@code pid} so far. */
+  static double cpuSeconds(long pid) throws IOException {
+    return cpuTicks(pid) / TICKS_PER_SECOND;
   }
 
   /**

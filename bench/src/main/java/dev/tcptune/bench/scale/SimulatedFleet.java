@@ -2,6 +2,7 @@ package dev.tcptune.bench.scale;
 
 import dev.tcptune.agent.Agent;
 import dev.tcptune.agent.AgentConfig;
+import dev.tcptune.agent.AgentSerialization;
 import dev.tcptune.agent.NodeKernel;
 import dev.tcptune.kernel.catalog.KernelVersion;
 import dev.tcptune.kernel.route.InMemoryRouteTable;
@@ -11,7 +12,10 @@ import dev.tcptune.kernel.stats.SocketSnapshot;
 import dev.tcptune.kernel.sysctl.InMemorySysctlStore;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,6 +54,21 @@ final class SimulatedFleet implements AutoCloseable {
 
   private SimulatedFleet(KubernetesClient admin) {
     this.admin = admin;
+  }
+
+  /**
+   * The one client the agents share, as an agent's: the JDK HTTP client and the agent's
+   * serialization. Each agent of a cluster has a connection of its own; over HTTP/2 the JDK client
+   * would put all 1,000 watches on one connection, past the API server's stream limit ("too many
+   * concurrent streams"). Over HTTP/1.1 every open watch has its own connection, as on 1,000 nodes.
+   */
+  static KubernetesClientBuilder agentClient(String kubeConfigYaml) {
+    Config config = Config.fromKubeconfig(kubeConfigYaml);
+    config.setHttp2Disable(true);
+    return new KubernetesClientBuilder()
+        .withHttpClientFactory(new JdkHttpClientFactory())
+        .withConfig(config)
+        .withKubernetesSerialization(AgentSerialization.create());
   }
 
   /**
