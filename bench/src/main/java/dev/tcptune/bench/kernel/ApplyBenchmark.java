@@ -25,6 +25,7 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Item 1 of docs/benchmarks.md: a full profile (every catalog sysctl of this kernel plus two {@code
@@ -44,8 +45,10 @@ public class ApplyBenchmark {
   private Path[] sysctlFiles;
   private ProcSysctlStore store;
   private IpRouteTable routes;
+  private IpRouteTable oneShotRoutes;
   private TuningPlanner planner;
   private TuningApplier applier;
+  private TuningApplier oneShotApplier;
   private TuningVerifier verifier;
   private KernelVersion kernel;
   private InMemoryOriginalsJournal journal;
@@ -70,9 +73,14 @@ public class ApplyBenchmark {
       Files.writeString(sysctlFiles[i], variants[i].sysctlFile());
     }
     store = ProcSysctlStore.current();
-    routes = new IpRouteTable(new ProcessCommandRunner(), NetworkNamespace.current());
+    ProcessCommandRunner runner = new ProcessCommandRunner();
+    routes =
+        IpRouteTable.keepingIp(
+            runner, NetworkNamespace.current(), ProcessCommandRunner.DEFAULT_TIMEOUT);
+    oneShotRoutes = new IpRouteTable(runner, NetworkNamespace.current());
     planner = new TuningPlanner();
     applier = new TuningApplier(store, routes);
+    oneShotApplier = new TuningApplier(store, oneShotRoutes);
     verifier = new TuningVerifier(planner);
     kernel = KernelVersion.running();
     journal = new InMemoryOriginalsJournal();
@@ -87,12 +95,31 @@ public class ApplyBenchmark {
     return applyAndVerify(desired[tcptuneTurn++ & 1]);
   }
 
+  /**
+   * The same with one {@code ip} process started per listing and batch, as the CLI does: what the
+   * agent did before it kept its {@code ip} processes.
+   */
+  @Benchmark
+  public ApplyReport tcptuneApplyAndVerifyOneShotIp() {
+    return applyAndVerify(desired[tcptuneTurn++ & 1], oneShotRoutes, oneShotApplier);
+  }
+
   private ApplyReport applyAndVerify(DesiredState want) {
+    return applyAndVerify(want, routes, applier);
+  }
+
+  private ApplyReport applyAndVerify(
+      DesiredState want, IpRouteTable routes, TuningApplier applier) {
     Plan plan = planner.plan(want, store, routes, kernel);
     AppliedPlan applied = applier.applyAndReadBack(plan, journal);
     ApplyReport verified = verifier.verifyAfter(applied, want, store, routes, kernel, journal);
     requireInPlace(applied.report(), verified);
     return verified;
+  }
+
+  @TearDown
+  public void tearDown() {
+    routes.close();
   }
 
   /** The sysctl part alone, to set against {@link #sysctlP}: no `ip` process is involved. */

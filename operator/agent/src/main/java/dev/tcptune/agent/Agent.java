@@ -12,6 +12,7 @@ import dev.tcptune.kernel.exec.Capabilities;
 import dev.tcptune.kernel.exec.NamespaceGuard;
 import dev.tcptune.kernel.exec.NetworkNamespace;
 import dev.tcptune.kernel.exec.ProcessCommandRunner;
+import dev.tcptune.kernel.route.RouteTable;
 import dev.tcptune.kernel.sysctl.ProcSysctlStore;
 import dev.tcptune.kernel.sysctl.SysctlStore;
 import dev.tcptune.status.ConditionFactory;
@@ -59,6 +60,7 @@ public final class Agent implements AutoCloseable {
   private final ScheduledExecutorService loop =
       Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "tcptune-agent"));
   private final ProbeServer probes;
+  private final RouteTable routes;
   private SharedIndexInformer<TcpNodeState> informer;
 
   // Touched only on the loop thread.
@@ -77,12 +79,10 @@ public final class Agent implements AutoCloseable {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     this.metrics = new AgentMetrics(registry);
     this.sysctls = kernel.sysctls();
+    this.routes = kernel.routes();
     this.tuner =
         new NodeTuner(
-            sysctls,
-            kernel.routes(),
-            kernel.version(),
-            new TuningPlanner(TunableCatalog.standard()));
+            sysctls, routes, kernel.version(), new TuningPlanner(TunableCatalog.standard()));
     this.patcher = new StatusPatcher(client, config.nodeName(), metrics);
     this.writer =
         new StatusWriter(
@@ -353,8 +353,9 @@ public final class Agent implements AutoCloseable {
   }
 
   /**
-   * Stops: lets a running check finish (so no status is half written), then stops the watch and the
-   * probes. Nothing is restored: a rolling update of the agent must not flap the node.
+   * Stops: lets a running check finish (so no status is half written), then stops the watch, the
+   * probes and the kept {@code ip} processes. Nothing is restored: a rolling update of the agent
+   * must not flap the node.
    */
   @Override
   public void close() {
@@ -374,6 +375,7 @@ public final class Agent implements AutoCloseable {
     if (probes != null) {
       probes.close();
     }
+    routes.close();
     LOG.atInfo().log("agent stopped; node values left as they are");
   }
 }

@@ -4,6 +4,7 @@ import dev.tcptune.kernel.catalog.KernelVersion;
 import dev.tcptune.kernel.exec.CommandRunner;
 import dev.tcptune.kernel.exec.NetworkNamespace;
 import dev.tcptune.kernel.exec.ProcFiles;
+import dev.tcptune.kernel.exec.ProcessCommandRunner;
 import dev.tcptune.kernel.route.IpRouteTable;
 import dev.tcptune.kernel.route.RouteTable;
 import dev.tcptune.kernel.stats.Listener;
@@ -24,7 +25,7 @@ import java.util.function.Supplier;
  * when many simulated nodes share one JVM (the scale benchmark).
  *
  * @param sysctls where sysctls are read and written
- * @param routes the route table whose {@code rto_min} is changed
+ * @param routes the route table whose {@code rto_min} is changed; closed with the agent
  * @param version decides which keys this kernel supports
  * @param release reported in status as the node's kernel
  * @param sockets one sample of the socket counters
@@ -53,7 +54,10 @@ public record NodeKernel(
     SocketStatsReader reader = new SocketStatsReader(NetworkNamespace.current(), runner, clock);
     return new NodeKernel(
         ProcSysctlStore.rootedAt(config.procSys()),
-        new IpRouteTable(runner, NetworkNamespace.current()),
+        // Listed at every check: one ip process per family is kept rather than one started each
+        // time.
+        IpRouteTable.keepingIp(
+            runner, NetworkNamespace.current(), ProcessCommandRunner.DEFAULT_TIMEOUT),
         version,
         release(version),
         reader::sample,

@@ -22,9 +22,6 @@ import java.util.function.Supplier;
  */
 final class FamilyChanges {
 
-  /** The last line of every batch: the read-back, in the family of the batch's {@code -4/-6}. */
-  private static final List<String> LIST_ALL = List.of("route", "show", "table", "all");
-
   /**
    * What one batch did.
    *
@@ -46,20 +43,23 @@ final class FamilyChanges {
 
   private final CommandRunner runner;
   private final NetworkNamespace namespace;
+  private final IpBatches batches;
   private final IpFamily family;
   private final Supplier<List<Route>> listFamily;
 
   /**
-   * @param listFamily lists the family in a process of its own: the read-back when a batch stopped
-   *     before its listing
+   * @param runner runs a change that cannot be a batch line, in a process of its own
+   * @param listFamily lists the family again: the read-back when a batch stopped before its listing
    */
   FamilyChanges(
       CommandRunner runner,
       NetworkNamespace namespace,
+      IpBatches batches,
       IpFamily family,
       Supplier<List<Route>> listFamily) {
     this.runner = Objects.requireNonNull(runner, "runner");
     this.namespace = Objects.requireNonNull(namespace, "namespace");
+    this.batches = Objects.requireNonNull(batches, "batches");
     this.family = Objects.requireNonNull(family, "family");
     this.listFamily = Objects.requireNonNull(listFamily, "listFamily");
   }
@@ -166,10 +166,10 @@ final class FamilyChanges {
         changeAlone(argv).ifPresent(error -> errors.put(route, error));
       }
     }
-    lines.add(LIST_ALL);
+    lines.add(IpBatch.LIST_ALL);
     IpBatch.Result result;
     try {
-      result = IpBatch.run(runner, namespace, family, lines);
+      result = batches.run(family, lines);
     } catch (CommandFailedException e) {
       return new Run(errors, Optional.empty(), Optional.of("ip -batch failed: " + e.getMessage()));
     }

@@ -7,11 +7,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One {@code ip FAMILY -d -force -batch -} process: the commands go to its stdin one per line, the
+ * Batches for {@code ip FAMILY -d -force -batch -}: the commands go to its stdin one per line, the
  * argv stays a list. With {@code -force} ip goes on after a failing line and reports it on stderr
  * as {@code Command failed -:N} after the kernel's message, which is how each failure is mapped
  * back to its line.
@@ -31,6 +32,18 @@ final class IpBatch {
   private static final Pattern SAFE_WORD = Pattern.compile("[A-Za-z0-9_.:/@%+=,-]+");
 
   private static final Pattern FAILED_LINE = Pattern.compile("Command failed -:(\\d+)");
+
+  /** The flags of every batch process, after {@code ip FAMILY}. */
+  static final List<String> FLAGS = List.of("-d", "-force", "-batch", "-");
+
+  /** Lists a whole family: the read-back line of a batch. */
+  static final List<String> LIST_ALL = List.of("route", "show", "table", "all");
+
+  /**
+   * The warning ip prints (on stderr, without failing) when the routes changed during its listing;
+   * the listing is still printed whole.
+   */
+  static final String DUMP_INTERRUPTED = "Dump was interrupted and may be inconsistent.";
 
   /**
    * What one batch left behind.
@@ -72,6 +85,35 @@ final class IpBatch {
    */
   static Result run(
       CommandRunner runner, NetworkNamespace namespace, IpFamily family, List<List<String>> lines) {
+    List<String> argv = argv(namespace, family);
+    CommandResult result = runner.run(argv, stdin(lines));
+    Map<Integer, String> failed = new LinkedHashMap<>();
+    List<String> pending = new ArrayList<>();
+    for (String line : result.stderr().split("\n")) {
+      OptionalInt failedLine = failedLine(line);
+      if (failedLine.isPresent()) {
+        failed.put(failedLine.getAsInt(), String.join("; ", pending));
+        pending.clear();
+      } else if (!line.isBlank()) {
+        pending.add(line.strip());
+      }
+    }
+    return new Result(argv, result.exitCode(), result.stdout(), failed, String.join("; ", pending));
+  }
+
+  /** The batch process of {@code family} inside {@code namespace}. */
+  static List<String> argv(NetworkNamespace namespace, IpFamily family) {
+    List<String> argv = new ArrayList<>(List.of("ip", family.ipFlag()));
+    argv.addAll(FLAGS);
+    return namespace.wrap(argv);
+  }
+
+  /**
+   * What ip reads for {@code lines}, one per line.
+   *
+   * @throws IllegalArgumentException when a line does not {@link #fits fit}
+   */
+  static String stdin(List<List<String>> lines) {
     StringBuilder stdin = new StringBuilder();
     for (List<String> line : lines) {
       if (!fits(line)) {
@@ -79,20 +121,12 @@ final class IpBatch {
       }
       stdin.append(String.join(" ", line)).append('\n');
     }
-    List<String> argv =
-        namespace.wrap(List.of("ip", family.ipFlag(), "-d", "-force", "-batch", "-"));
-    CommandResult result = runner.run(argv, stdin.toString());
-    Map<Integer, String> failed = new LinkedHashMap<>();
-    List<String> pending = new ArrayList<>();
-    for (String line : result.stderr().split("\n")) {
-      Matcher m = FAILED_LINE.matcher(line.strip());
-      if (m.matches()) {
-        failed.put(Integer.parseInt(m.group(1)), String.join("; ", pending));
-        pending.clear();
-      } else if (!line.isBlank()) {
-        pending.add(line.strip());
-      }
-    }
-    return new Result(argv, result.exitCode(), result.stdout(), failed, String.join("; ", pending));
+    return stdin.toString();
+  }
+
+  /** The line number of a {@code Command failed -:N} report, if {@code line} is one. */
+  static OptionalInt failedLine(String line) {
+    Matcher m = FAILED_LINE.matcher(line.strip());
+    return m.matches() ? OptionalInt.of(Integer.parseInt(m.group(1))) : OptionalInt.empty();
   }
 }

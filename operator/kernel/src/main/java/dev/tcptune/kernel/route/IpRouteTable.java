@@ -1,8 +1,8 @@
 package dev.tcptune.kernel.route;
 
-import dev.tcptune.kernel.exec.CommandResult;
 import dev.tcptune.kernel.exec.CommandRunner;
 import dev.tcptune.kernel.exec.NetworkNamespace;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -17,20 +17,48 @@ import java.util.Set;
 /**
  * The real {@link RouteTable}: {@code ip -d route show table all} per family to read, and {@code ip
  * route change} with the route's printed attributes to set {@code rto_min}, run inside the given
- * namespace. All changes of one family go to one {@code ip -force -batch -} process whose last line
+ * namespace. All changes of one family go to one {@code ip -force -batch -} batch whose last line
  * lists the family again: that listing is the check of every change (the route must equal the route
  * before in everything but {@code rto_min}; if not, the original route is put back and the change
  * reported as failed) and is handed to the caller as a {@link RouteSnapshot}. Routes with a {@link
  * Route#refusal()} are never changed.
+ *
+ * <p>Two forms: {@link #IpRouteTable(CommandRunner, NetworkNamespace) one process per listing and
+ * batch}, for a command that reads once, and {@link #keepingIp kept ip processes} (one per family,
+ * fed batch after batch), for the agent, which lists at every check; {@link #close()} ends them.
  */
 public final class IpRouteTable implements RouteTable {
 
   private final CommandRunner runner;
   private final NetworkNamespace namespace;
+  private final IpBatches batches;
 
+  /** A table that starts an {@code ip} process for every listing and every batch. */
   public IpRouteTable(CommandRunner runner, NetworkNamespace namespace) {
+    this(runner, namespace, new OneShotIpBatches(runner, namespace));
+  }
+
+  IpRouteTable(CommandRunner runner, NetworkNamespace namespace, IpBatches batches) {
     this.runner = Objects.requireNonNull(runner, "runner");
     this.namespace = Objects.requireNonNull(namespace, "namespace");
+    this.batches = batches;
+  }
+
+  /**
+   * A table that keeps one {@code ip -batch} process per family running and sends it every listing
+   * and batch; a process that dies or hangs (beyond {@code timeout}) is replaced at the next use.
+   *
+   * @param runner runs the rare change that cannot be a batch line, in a process of its own
+   */
+  public static IpRouteTable keepingIp(
+      CommandRunner runner, NetworkNamespace namespace, Duration timeout) {
+    return new IpRouteTable(runner, namespace, new IpSession(namespace, timeout));
+  }
+
+  /** Ends the kept {@code ip} processes, if any; a later call starts them again. */
+  @Override
+  public void close() {
+    batches.close();
   }
 
   @Override
@@ -49,11 +77,7 @@ public final class IpRouteTable implements RouteTable {
   }
 
   private List<Route> routes(IpFamily family) {
-    // An explicit family: without it `ip route show table all` mixes both; -d prints the type;
-    // `table all` (not one table) makes ip print the table of every route.
-    List<String> argv = List.of("ip", family.ipFlag(), "-d", "route", "show", "table", "all");
-    CommandResult result = runner.run(namespace.wrap(argv)).orThrow();
-    return RouteTextParser.parse(result.stdout(), family);
+    return RouteTextParser.parse(batches.list(family), family);
   }
 
   /**
@@ -82,7 +106,8 @@ public final class IpRouteTable implements RouteTable {
     byFamily.forEach(
         (family, ofFamily) -> {
           FamilyChanges.Result result =
-              new FamilyChanges(runner, namespace, family, () -> routes(family)).apply(ofFamily);
+              new FamilyChanges(runner, namespace, batches, family, () -> routes(family))
+                  .apply(ofFamily);
           outcomes.putAll(result.outcomes());
           result
               .readBack()

@@ -10,7 +10,7 @@ import java.util.Set;
  * remove their {@code rto_min}. An interface so the planner and applier run against {@link
  * InMemoryRouteTable} in unit tests.
  */
-public interface RouteTable {
+public interface RouteTable extends AutoCloseable {
 
   /** Every IPv4 and IPv6 route of every table. */
   List<Route> routes();
@@ -49,6 +49,10 @@ public interface RouteTable {
     }
     return outcome.readBack();
   }
+
+  /** Ends whatever the table keeps running to reach the kernel; nothing by default. */
+  @Override
+  default void close() {}
 
   /** Rejects a batch that names one route twice: its outcome would be ambiguous. */
   static void requireDistinct(List<RouteChange> changes) {
