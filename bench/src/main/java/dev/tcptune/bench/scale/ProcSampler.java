@@ -10,8 +10,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Samples one process every second from /proc: resident memory (VmRSS, and the kernel's own peak
- * VmHWM) and CPU time (utime + stime of /proc/PID/stat).
+ * Samples one process and the processes it started every second from /proc: resident memory (VmRSS
+ * of the process plus that of its live descendants, such as the agent's kept {@code ip} processes;
+ * VmHWM, the kernel's own peak, of the process alone) and CPU time (utime + stime of
+ * /proc/PID/stat, plus cutime + cstime of the children it has reaped and utime + stime of the live
+ * ones): what the node pays for it.
  */
 final class ProcSampler implements AutoCloseable {
 
@@ -71,15 +74,62 @@ final class ProcSampler implements AutoCloseable {
         hwm = kib(line);
       }
     }
-    return new Sample(System.nanoTime(), rss, hwm, cpuTicks(pid));
+    long descendantsRss = 0;
+    for (long child : descendants(pid)) {
+      descendantsRss += rssKib(child);
+    }
+    return new Sample(System.nanoTime(), rss + descendantsRss, hwm, cpuTicks(pid));
   }
 
-  /** utime + stime of {@code pid} so far, in USER_HZ ticks. */
+  private static long[] descendants(long pid) {
+    return ProcessHandle.of(pid).stream()
+        .flatMap(ProcessHandle::descendants)
+        .mapToLong(ProcessHandle::pid)
+        .toArray();
+  }
+
+  /** VmRSS of {@code pid}, 0 once it has ended. */
+  private static long rssKib(long pid) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return kib(line);
+        }
+      }
+    } catch (IOException e) {
+      // Ended between listing and reading: its memory is gone.
+    }
+    return 0;
+  }
+
+  /**
+   * CPU of {@code pid} so far, in USER_HZ ticks: its own, its reaped children's, and its live
+   * descendants' own.
+   */
   static long cpuTicks(long pid) throws IOException {
+    long[] f = stat(pid);
+    long ticks = f[11] + f[12] + f[13] + f[14];
+    for (long child : descendants(pid)) {
+      try {
+        long[] c = stat(child);
+        ticks += c[11] + c[12];
+      } catch (IOException e) {
+        // Ended meanwhile: its time is (or will be) in its parent's cutime.
+      }
+    }
+    return ticks;
+  }
+
+  /** The numeric fields of /proc/PID/stat after the command name, indexed from state = 0. */
+  private static long[] stat(long pid) throws IOException {
     String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
-    // Fields after the command name, which is in parentheses and may hold spaces.
-    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    // The command name is in parentheses and may hold spaces.
+    String[] words = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    long[] fields = new long[15];
+    for (int i = 1; i < fields.length; i++) {
+      fields[i] = Long.parseLong(words[i]);
+    }
+    return fields;
   }
 
   /** CPU seconds of {@code pid} so far. */
@@ -91,7 +141,8 @@ final class ProcSampler implements AutoCloseable {
    * Where the resident memory of {@code pid} is now: anonymous pages (what a cgroup cannot take
    * back short of swapping) against file-backed ones (the JVM's code, mapped class-data archives:
    * page cache the kernel may drop and that other processes share), and from smaps_rollup the
-   * proportional share and what is private to the process.
+   * proportional share and what is private to the process; then the VmRSS of its live child
+   * processes, which the sampled VmRSS includes.
    */
   static String breakdown(long pid) {
     try {
@@ -108,6 +159,16 @@ final class ProcSampler implements AutoCloseable {
             || line.startsWith("Private_Dirty:")) {
           b.append(mib(line)).append(", ");
         }
+      }
+      long[] descendants = descendants(pid);
+      if (descendants.length > 0) {
+        long rss = 0;
+        for (long child : descendants) {
+          rss += rssKib(child);
+        }
+        b.append(
+            String.format(
+                "of which %d child processes %.1f MiB, ", descendants.length, rss / 1024.0));
       }
       return b.length() == 0 ? "" : b.substring(0, b.length() - 2);
     } catch (IOException | RuntimeException e) {
