@@ -54,8 +54,7 @@ public record NodeKernel(
     SocketStatsReader reader = new SocketStatsReader(NetworkNamespace.current(), runner, clock);
     return new NodeKernel(
         ProcSysctlStore.rootedAt(config.procSys()),
-        // Listed at every check: one ip process per family is kept rather than one started each
-        // time.
+        // Listed at every check: kept ip processes rather than one started each time.
         IpRouteTable.keepingIp(
             runner, NetworkNamespace.current(), ProcessCommandRunner.DEFAULT_TIMEOUT),
         version,

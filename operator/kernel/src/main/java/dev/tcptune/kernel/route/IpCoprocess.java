@@ -95,6 +95,8 @@ final class IpCoprocess implements AutoCloseable {
               command() + " did not answer within " + timeout.toMillis() + " ms, " + how);
         }
         if (line.isEmpty()) {
+          // Its output has ended; give the JVM a moment to reap it so that its exit code shows.
+          process.waitFor(1, TimeUnit.SECONDS);
           throw new CommandFailedException(
               command() + " ended (" + stop() + "): " + String.join("; ", got));
         }
