@@ -53,24 +53,10 @@ class KeptIpKernelTest {
 
   @BeforeEach
   void routes() {
-    CommandRunner counting =
-        (argv, stdin) -> {
-          processes.add(argv);
-          return netns.runner().run(argv, stdin);
-        };
+    CommandRunner counting = RouteFixtures.recording(netns, processes);
     session = new IpSession(netns.namespace(), Duration.ofSeconds(10));
     table = new IpRouteTable(counting, netns.namespace(), session);
-    netns.exec("ip", "link", "add", "b0", "type", "veth", "peer", "name", "b1");
-    netns.exec("ip", "link", "set", "b0", "addrgenmode", "none", "up");
-    netns.exec("ip", "link", "set", "b1", "addrgenmode", "none", "up");
-    netns.exec("ip", "addr", "add", "10.40.0.1/24", "dev", "b0");
-    netns.exec("ip", "-6", "addr", "add", "fd40::1/64", "dev", "b0", "nodad");
-    for (String dst : V4) {
-      netns.exec("ip", "route", "add", dst, "via", "10.40.0.2", "dev", "b0", "mtu", "lock", "1400");
-    }
-    for (String dst : V6) {
-      netns.exec("ip", "-6", "route", "add", dst, "via", "fd40::2", "dev", "b0", "metric", "77");
-    }
+    RouteFixtures.addRoutes(netns, 40, V4, V6);
   }
 
   @AfterEach
@@ -92,18 +78,6 @@ class KeptIpKernelTest {
     return applied.report();
   }
 
-  private String line(String dst) {
-    String flag = dst.contains(":") ? "-6" : "-4";
-    return netns.exec("ip", flag, "route", "show", "exact", dst).stdout().strip();
-  }
-
-  private RouteResult result(ApplyReport report, String dst) {
-    return report.routes().stream()
-        .filter(r -> r.rule().startsWith(dst + " "))
-        .findFirst()
-        .orElseThrow(() -> new AssertionError("no result for " + dst + " in " + report));
-  }
-
   private static boolean alive(OptionalLong pid) {
     return pid.isPresent()
         && ProcessHandle.of(pid.getAsLong()).map(ProcessHandle::isAlive).orElse(false);
@@ -119,12 +93,14 @@ class KeptIpKernelTest {
       ApplyReport report = applyAndVerify(desired(v4Millis, v6Millis));
 
       for (String dst : V4) {
-        assertThat(result(report, dst).status()).isEqualTo(SettingStatus.APPLIED);
-        assertThat(line(dst)).contains("rto_min lock " + v4Millis + "ms", "mtu lock 1400");
+        assertThat(RouteFixtures.result(report, dst).status()).isEqualTo(SettingStatus.APPLIED);
+        assertThat(RouteFixtures.line(netns, dst))
+            .contains("rto_min lock " + v4Millis + "ms", "mtu lock 1400");
       }
       for (String dst : V6) {
-        assertThat(result(report, dst).actual()).isEqualTo(OptionalInt.of(v6Millis));
-        assertThat(line(dst)).contains("rto_min lock " + v6Millis + "ms", "metric 77");
+        assertThat(RouteFixtures.result(report, dst).actual()).isEqualTo(OptionalInt.of(v6Millis));
+        assertThat(RouteFixtures.line(netns, dst))
+            .contains("rto_min lock " + v6Millis + "ms", "metric 77");
       }
       if (round == 1) {
         v4 = session.pid(IpFamily.INET);
@@ -151,16 +127,16 @@ class KeptIpKernelTest {
     Map<String, String> lineOf = Map.of(V4.get(0), "line 1 ", V6.get(1), "line 2 ");
     lineOf.forEach(
         (gone, batchLine) -> {
-          RouteResult failed = result(report, gone);
+          RouteResult failed = RouteFixtures.result(report, gone);
           assertThat(failed.status()).isEqualTo(SettingStatus.FAILED);
           assertThat(failed.message())
               .contains(failed.routeId().orElseThrow(), "refused", batchLine)
               .containsAnyOf("No such file or directory", "no match found");
         });
-    assertThat(result(report, V4.get(1)).actual()).isEqualTo(OptionalInt.of(25));
-    assertThat(result(report, V6.get(0)).actual()).isEqualTo(OptionalInt.of(35));
-    assertThat(line(V4.get(1))).contains("rto_min lock 25ms");
-    assertThat(line(V6.get(0))).contains("rto_min lock 35ms");
+    assertThat(RouteFixtures.result(report, V4.get(1)).actual()).isEqualTo(OptionalInt.of(25));
+    assertThat(RouteFixtures.result(report, V6.get(0)).actual()).isEqualTo(OptionalInt.of(35));
+    assertThat(RouteFixtures.line(netns, V4.get(1))).contains("rto_min lock 25ms");
+    assertThat(RouteFixtures.line(netns, V6.get(0))).contains("rto_min lock 35ms");
   }
 
   @Test
@@ -175,7 +151,7 @@ class KeptIpKernelTest {
 
     // Found dead before the next batch was written: a new process, nothing lost.
     assertThat(session.pid(IpFamily.INET)).isPresent().isNotEqualTo(first);
-    assertThat(line(V4.get(0))).contains("rto_min lock 40ms");
+    assertThat(RouteFixtures.line(netns, V4.get(0))).contains("rto_min lock 40ms");
     assertThat(report.routes())
         .allSatisfy(r -> assertThat(r.status()).as(r.message()).isEqualTo(SettingStatus.APPLIED));
 

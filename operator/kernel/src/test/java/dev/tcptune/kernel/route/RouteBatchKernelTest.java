@@ -44,37 +44,11 @@ class RouteBatchKernelTest {
 
   @BeforeEach
   void routes() {
-    CommandRunner counting =
-        (argv, stdin) -> {
-          processes.add(argv);
-          return netns.runner().run(argv, stdin);
-        };
+    CommandRunner counting = RouteFixtures.recording(netns, processes);
     table = new IpRouteTable(counting, netns.namespace());
-    netns.exec("ip", "link", "add", "b0", "type", "veth", "peer", "name", "b1");
-    netns.exec("ip", "link", "set", "b0", "addrgenmode", "none", "up");
-    netns.exec("ip", "link", "set", "b1", "addrgenmode", "none", "up");
-    netns.exec("ip", "addr", "add", "10.30.0.1/24", "dev", "b0");
-    netns.exec("ip", "-6", "addr", "add", "fd30::1/64", "dev", "b0", "nodad");
-    for (String dst : V4) {
-      netns.exec("ip", "route", "add", dst, "via", "10.30.0.2", "dev", "b0", "mtu", "lock", "1400");
-    }
+    RouteFixtures.addRoutes(netns, 30, V4, V6);
     netns.exec(
         "ip", "route", "change", V4.get(2), "via", "10.30.0.2", "dev", "b0", "rto_min", "90ms");
-    for (String dst : V6) {
-      netns.exec("ip", "-6", "route", "add", dst, "via", "fd30::2", "dev", "b0", "metric", "77");
-    }
-  }
-
-  private String line(String dst) {
-    String flag = dst.contains(":") ? "-6" : "-4";
-    return netns.exec("ip", flag, "route", "show", "exact", dst).stdout().strip();
-  }
-
-  private RouteResult result(ApplyReport report, String dst) {
-    return report.routes().stream()
-        .filter(r -> r.rule().startsWith(dst + " "))
-        .findFirst()
-        .orElseThrow(() -> new AssertionError("no result for " + dst + " in " + report));
   }
 
   @Test
@@ -101,7 +75,7 @@ class RouteBatchKernelTest {
         .allSatisfy(argv -> assertThat(argv).containsSequence("-d", "-force", "-batch", "-"));
     ApplyReport report = applied.report();
     for (String gone : List.of(V4.get(1), V6.get(0))) {
-      RouteResult failed = result(report, gone);
+      RouteResult failed = RouteFixtures.result(report, gone);
       assertThat(failed.status()).isEqualTo(SettingStatus.FAILED);
       assertThat(failed.message())
           .contains(failed.routeId().orElseThrow(), "refused", "line ")
@@ -110,14 +84,14 @@ class RouteBatchKernelTest {
       assertThat(failed.actual()).isEmpty();
     }
     for (String dst : List.of(V4.get(0), V4.get(2), V6.get(1), V6.get(2))) {
-      RouteResult ok = result(report, dst);
+      RouteResult ok = RouteFixtures.result(report, dst);
       assertThat(ok.status()).as(ok.message()).isEqualTo(SettingStatus.APPLIED);
       int wanted = dst.contains(":") ? 30 : 20;
       assertThat(ok.actual()).isEqualTo(OptionalInt.of(wanted));
-      assertThat(line(dst)).contains("rto_min lock " + wanted + "ms");
+      assertThat(RouteFixtures.line(netns, dst)).contains("rto_min lock " + wanted + "ms");
     }
-    assertThat(line(V4.get(0))).contains("via 10.30.0.2", "mtu lock 1400");
-    assertThat(line(V6.get(1))).contains("via fd30::2", "metric 77");
+    assertThat(RouteFixtures.line(netns, V4.get(0))).contains("via 10.30.0.2", "mtu lock 1400");
+    assertThat(RouteFixtures.line(netns, V6.get(1))).contains("via fd30::2", "metric 77");
     assertThat(applied.routesReadBack())
         .hasValueSatisfying(
             s -> assertThat(s.covers(java.util.EnumSet.allOf(IpFamily.class))).isTrue());
@@ -160,6 +134,8 @@ class RouteBatchKernelTest {
 
     // And back, the single-route form being a batch of one.
     table.setRtoMin(changes.outcome(routes.get(0)).readBack().orElseThrow(), OptionalInt.empty());
-    assertThat(line(routes.get(0).dst())).doesNotContain("rto_min").contains("mtu lock 1400");
+    assertThat(RouteFixtures.line(netns, routes.get(0).dst()))
+        .doesNotContain("rto_min")
+        .contains("mtu lock 1400");
   }
 }
