@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import dev.tcptune.api.TcpTuneApi;
+import dev.tcptune.api.v1alpha1.RolloutSettings;
 import dev.tcptune.api.v1alpha1.TcpProfile;
 import dev.tcptune.kernel.catalog.TunableCatalog;
 import java.io.IOException;
@@ -125,6 +126,21 @@ public final class ProfileFiles {
     if (outOfRange.isPresent()) {
       throw new ProfileFileException(where + outOfRange.get());
     }
+    JsonNode maxUnavailable = tree.at("/spec/rollout/maxUnavailable");
+    if (!maxUnavailable.isMissingNode()
+        && !maxUnavailable.isNull()
+        && !maxUnavailable.isIntegralNumber()
+        && !maxUnavailable.isTextual()) {
+      // fabric8's IntOrString would say "Cannot construct instance of IntOrString".
+      throw new ProfileFileException(
+          where
+              + RolloutRules.PATH
+              + ": "
+              + shown(maxUnavailable)
+              + " is not allowed (allowed: "
+              + RolloutSettings.MAX_UNAVAILABLE_ALLOWED
+              + ")");
+    }
     TcpProfile profile;
     try {
       profile = mapper.treeToValue(tree, TcpProfile.class);
@@ -186,7 +202,7 @@ public final class ProfileFiles {
           + ": "
           + shown(value)
           + " is not allowed (allowed: "
-          + typeName(m.getTargetType())
+          + allowed(m.getTargetType(), path)
           + ")";
     }
     return (path.isEmpty() ? "" : path + ": ") + Shown.message(e.getOriginalMessage());
@@ -214,12 +230,27 @@ public final class ProfileFiles {
     return out.toString();
   }
 
+  /** What a field of this type takes, with its range when it has one. */
+  private static String allowed(Class<?> type, String path) {
+    String name = typeName(type);
+    return IntegerRanges.rangeOf(path).map(range -> "an " + name + " " + range).orElse(name);
+  }
+
   private static String typeName(Class<?> type) {
     if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
       return "integer";
     }
     if (type == String.class) {
       return "string";
+    }
+    if (type == Boolean.class || type == boolean.class) {
+      return "boolean: true or false";
+    }
+    if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+      return "a list";
+    }
+    if (java.util.Map.class.isAssignableFrom(type)) {
+      return "an object of key: value";
     }
     if (type.isEnum()) {
       return "one of "

@@ -75,6 +75,7 @@ public final class ProfileValidator {
     checkNotEmpty("spec.keepalive", spec.getKeepalive(), errors);
     checkNotEmpty("spec.retries", spec.getRetries(), errors);
     errors.addAll(NodeSelectorRules.check(spec.getNodeSelector()));
+    RolloutRules.check(spec.getRollout()).ifPresent(errors::add);
     boolean portRangeComplete = checkPortRange(spec, errors);
     for (SettingField field : ProfileSettings.fields()) {
       if (field.tunable() == TunableCatalog.IP_LOCAL_PORT_RANGE && !portRangeComplete) {
@@ -91,15 +92,17 @@ public final class ProfileValidator {
                           withoutKeyPrefix(message) + " (" + field.tunable().key() + ")")));
     }
     if (spec.getTimeWait() != null && spec.getTimeWait().getTwRecycle() != null) {
-      errors.add(
-          new FieldError(
-              "spec.timeWait.twRecycle",
-              "net.ipv4.tcp_tw_recycle is "
-                  + catalog.refusal(TunableCatalog.TCP_TW_RECYCLE).orElse("refused")));
+      errors.add(new FieldError("spec.timeWait.twRecycle", twRecycleRefusal()));
     }
     checkRetryThresholds(spec.getRetries(), errors);
     checkRoutes(spec.getRto(), errors);
     return errors;
+  }
+
+  /** Why spec.timeWait.twRecycle is refused, whatever its value. */
+  static String twRecycleRefusal() {
+    return "net.ipv4.tcp_tw_recycle is "
+        + TunableCatalog.standard().refusal(TunableCatalog.TCP_TW_RECYCLE).orElse("refused");
   }
 
   /**

@@ -116,14 +116,8 @@ final class YamlDocuments {
       }
       return array;
     }
-    if (value instanceof Integer i) {
-      return nodes.numberNode(i);
-    }
-    if (value instanceof Long l) {
-      return nodes.numberNode(l);
-    }
-    if (value instanceof BigInteger b) {
-      return nodes.numberNode(b);
+    if (value instanceof Integer || value instanceof Long || value instanceof BigInteger) {
+      return integer(new BigInteger(value.toString()));
     }
     if (value instanceof Double d) {
       return number(d);
@@ -135,6 +129,22 @@ final class YamlDocuments {
   }
 
   /**
+   * An integer as the smallest node that holds it, as Jackson's own JSON parser makes it: a field
+   * typed {@code Object} (fabric8's {@code IntOrString}) then sees an {@code Integer}, not a {@code
+   * Long} it refuses ("Either integer or string value needs to be provided").
+   */
+  private static JsonNode integer(BigInteger value) {
+    JsonNodeFactory nodes = JsonNodeFactory.instance;
+    if (value.bitLength() < 32) {
+      return nodes.numberNode(value.intValue());
+    }
+    if (value.bitLength() < 64) {
+      return nodes.numberNode(value.longValue());
+    }
+    return nodes.numberNode(value);
+  }
+
+  /**
    * The API server stores a whole float as the integer it is (8192.0 as 8192) and judges a fraction
    * as a number that is not an integer.
    */
@@ -143,7 +153,7 @@ final class YamlDocuments {
     if (Double.isFinite(value) && value == Math.rint(value)) {
       BigDecimal whole = BigDecimal.valueOf(value);
       if (whole.compareTo(LONG_MIN) >= 0 && whole.compareTo(LONG_MAX) <= 0) {
-        return nodes.numberNode(whole.longValueExact());
+        return integer(BigInteger.valueOf(whole.longValueExact()));
       }
     }
     return nodes.numberNode(value);

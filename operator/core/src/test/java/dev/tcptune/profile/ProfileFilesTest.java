@@ -98,10 +98,10 @@ class ProfileFilesTest {
       port range missing end     | timeWait: {localPortRange: {low: 30000}}          | spec.timeWait.localPortRange.high: is required (allowed: 1024..65535)
       tw_recycle refused         | timeWait: {twRecycle: 1}                          | spec.timeWait.twRecycle: net.ipv4.tcp_tw_recycle is removed in Linux 4.12
       unknown field              | listenQueue: {somaxconnn: 8192}                   | spec.listenQueue.somaxconnn: unknown field (allowed here: maxSynBacklog, somaxconn)
-      wrong type                 | listenQueue: {somaxconn: lots}                    | spec.listenQueue.somaxconn: 'lots' is not allowed (allowed: integer)
-      number as string           | listenQueue: {somaxconn: "4096"}                  | spec.listenQueue.somaxconn: '4096' is not allowed (allowed: integer)
+      wrong type                 | listenQueue: {somaxconn: lots}                    | spec.listenQueue.somaxconn: 'lots' is not allowed (allowed: an integer 128..65535)
+      number as string           | listenQueue: {somaxconn: "4096"}                  | spec.listenQueue.somaxconn: '4096' is not allowed (allowed: an integer 128..65535)
       mode as number             | {mode: 1, retries: {syn: 3}}                      | spec.mode: '1' is not allowed (allowed: one of Enforce, Audit)
-      object for a number        | listenQueue: {somaxconn: {a: 1}}                  | spec.listenQueue.somaxconn: an object is not allowed (allowed: integer)
+      object for a number        | listenQueue: {somaxconn: {a: 1}}                  | spec.listenQueue.somaxconn: an object is not allowed (allowed: an integer 128..65535)
       bad mode                   | {mode: Apply, retries: {syn: 3}}                  | spec.mode: 'Apply' is not allowed (allowed: one of Enforce, Audit)
       priority negative          | {priority: -1, retries: {syn: 3}}                 | spec.priority: -1 is outside the allowed range 0..1000
       no settings                | {priority: 1}                                     | spec: a profile must set at least one of listenQueue, timeWait, keepalive, retries, rto
