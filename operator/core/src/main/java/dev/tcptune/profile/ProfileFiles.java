@@ -13,7 +13,6 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import dev.tcptune.api.TcpTuneApi;
-import dev.tcptune.api.v1alpha1.RolloutSettings;
 import dev.tcptune.api.v1alpha1.TcpProfile;
 import dev.tcptune.kernel.catalog.TunableCatalog;
 import java.io.IOException;
@@ -126,20 +125,9 @@ public final class ProfileFiles {
     if (outOfRange.isPresent()) {
       throw new ProfileFileException(where + outOfRange.get());
     }
-    JsonNode maxUnavailable = tree.at("/spec/rollout/maxUnavailable");
-    if (!maxUnavailable.isMissingNode()
-        && !maxUnavailable.isNull()
-        && !maxUnavailable.isIntegralNumber()
-        && !maxUnavailable.isTextual()) {
-      // fabric8's IntOrString would say "Cannot construct instance of IntOrString".
-      throw new ProfileFileException(
-          where
-              + RolloutRules.PATH
-              + ": "
-              + shown(maxUnavailable)
-              + " is not allowed (allowed: "
-              + RolloutSettings.MAX_UNAVAILABLE_ALLOWED
-              + ")");
+    Optional<String> hidden = WrittenForm.firstProblem(tree);
+    if (hidden.isPresent()) {
+      throw new ProfileFileException(where + hidden.get());
     }
     TcpProfile profile;
     try {

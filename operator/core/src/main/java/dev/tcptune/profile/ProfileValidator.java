@@ -290,9 +290,21 @@ public final class ProfileValidator {
               path + ".rtoMin",
               Shown.quoted(rule.getRtoMin())
                   + " is not a duration (allowed: an integer with ms or s, 1ms..1s, e.g. 50ms)"));
-    } else {
-      TunableCatalog.validateRouteRtoMin(millis.get())
-          .ifPresent(message -> errors.add(new FieldError(path + ".rtoMin", message)));
+    } else if (millis.get() < TunableCatalog.ROUTE_RTO_MIN_MS_MIN
+        || millis.get() > TunableCatalog.ROUTE_RTO_MIN_MS_MAX) {
+      // The value as written: 99999999999999s reads as Integer.MAX_VALUE ms, a figure the user
+      // never wrote.
+      errors.add(
+          new FieldError(
+              path + ".rtoMin",
+              Shown.quoted(rule.getRtoMin())
+                  + " is "
+                  + (millis.get() < TunableCatalog.ROUTE_RTO_MIN_MS_MIN ? "below" : "above")
+                  + " the allowed range "
+                  + TunableCatalog.ROUTE_RTO_MIN_MS_MIN
+                  + "ms.."
+                  + TunableCatalog.ROUTE_RTO_MIN_MS_MAX / 1000
+                  + "s (route rto_min)"));
     }
     if (errors.size() > before) {
       return Optional.empty();
