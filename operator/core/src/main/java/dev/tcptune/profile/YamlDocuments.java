@@ -167,7 +167,7 @@ final class YamlDocuments {
           throw new YamlProblem(
               (path.isEmpty() ? "" : path + ": ")
                   + kind
-                  + " as a key is not allowed (allowed: a string key)",
+                  + " as a map key is not allowed (allowed: a string key)",
               null,
               null);
         }
