@@ -65,6 +65,13 @@ class ValidateCommandTest {
       selector: value forgotten      | '  nodeSelector:\\n    matchLabels:\\n      role:\\n  retries:\\n    syn: 3\\n' | spec.nodeSelector.matchLabels: is empty, which would select every node
       conflict: port range inverted  | '  timeWait:\\n    localPortRange: {low: 60000, high: 30000}\\n' | spec.timeWait.localPortRange: '60000 30000' has LOW 60000 above HIGH 30000
       conflict: twRecycle huge       | '  timeWait:\\n    twRecycle: 99999999999\\n'             | spec.timeWait.twRecycle: net.ipv4.tcp_tw_recycle is removed in Linux 4.12
+      whitespace: enum with a space  | '  mode: "Audit "\\n  retries:\\n    syn: 3\\n'              | spec.mode: 'Audit ' is not allowed (allowed: one of Enforce, Audit
+      whitespace: label value        | '  nodeSelector:\\n    matchLabels:\\n      zone: " a"\\n  retries:\\n    syn: 3\\n' | spec.nodeSelector.matchLabels.zone: ' a' is not a label value
+      control char: NUL in a device  | '  rto:\\n    routes:\\n      - destination: default\\n        device: "eth0\\0"\\n        rtoMin: 50ms\\n' | spec.rto.routes[0].device: 'eth0\\u0000' is not allowed
+      unicode: lookalike field name  | '  listenQueue:\\n    somaxcоnn: 8192\\n'                | unknown field (allowed here: maxSynBacklog, somaxconn)
+      route: host bits set           | '  rto:\\n    routes:\\n      - destination: 10.0.0.1/8\\n        rtoMin: 50ms\\n' | spec.rto.routes[0].destination: '10.0.0.1/8' has host bits set
+      route: IPv6 zone               | '  rto:\\n    routes:\\n      - destination: "fe80::1%eth0"\\n        rtoMin: 50ms\\n' | spec.rto.routes[0].destination: 'fe80::1%eth0' is not allowed (allowed: default, an IP address or a CIDR
+      route: same route twice        | '  rto:\\n    routes:\\n      - {destination: default, rtoMin: 50ms}\\n      - {destination: "::/0", rtoMin: 60ms}\\n' | spec.rto.routes[1].destination: '::/0' repeats the destination of spec.rto.routes[0] 'default'
       unknown field                  | '  listenQueue:\\n    somaxconn: 8192\\n    backlog: 1\\n' | spec.listenQueue.backlog: unknown field (allowed here: maxSynBacklog, somaxconn)
       yaml: tab indentation          | '  listenQueue:\\n\\tsomaxconn: 8192\\n'                   | a tab in the indentation (allowed: spaces)
       yaml: duplicate key            | '  listenQueue:\\n    somaxconn: 8192\\n    somaxconn: 100\\n' | duplicate key 'somaxconn' (allowed: each key once per mapping)

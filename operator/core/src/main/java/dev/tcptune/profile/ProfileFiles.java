@@ -249,7 +249,8 @@ public final class ProfileFiles {
     return "object";
   }
 
-  private static String jsonName(Object constant) {
+  /** The name of an enum constant in JSON (its {@code @JsonProperty}). */
+  static String jsonName(Object constant) {
     try {
       var field = constant.getClass().getField(((Enum<?>) constant).name());
       var property = field.getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);

@@ -1,9 +1,11 @@
 package dev.tcptune.profile;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tcptune.api.v1alpha1.Mode;
 import dev.tcptune.api.v1alpha1.NodeSelectorSchema;
 import dev.tcptune.api.v1alpha1.RolloutSettings;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +23,29 @@ final class WrittenForm {
   /** The first problem of the tree that binding would hide or garble, as a message. */
   static Optional<String> firstProblem(JsonNode tree) {
     return maxUnavailableType(tree.at("/spec/rollout/maxUnavailable"))
-        .or(() -> emptyMatchLabels(tree.at("/spec/nodeSelector/matchLabels")));
+        .or(() -> emptyMatchLabels(tree.at("/spec/nodeSelector/matchLabels")))
+        .or(() -> exactMode(tree.at("/spec/mode")));
+  }
+
+  /**
+   * Jackson trims an enum's text before it gives up ('Audit ' reads as Audit); the API server's
+   * enum takes only the exact words.
+   */
+  private static Optional<String> exactMode(JsonNode mode) {
+    if (!mode.isTextual()) {
+      return Optional.empty();
+    }
+    List<String> names = Arrays.stream(Mode.values()).map(ProfileFiles::jsonName).toList();
+    if (names.contains(mode.asText()) || !names.contains(mode.asText().trim())) {
+      // A word that is not a mode at all gets the binding's own message.
+      return Optional.empty();
+    }
+    return Optional.of(
+        "spec.mode: "
+            + ProfileFiles.shown(mode)
+            + " is not allowed (allowed: one of "
+            + String.join(", ", names)
+            + ", without spaces around it)");
   }
 
   private static Optional<String> maxUnavailableType(JsonNode value) {
