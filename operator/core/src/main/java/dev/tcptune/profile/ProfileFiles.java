@@ -246,7 +246,21 @@ public final class ProfileFiles {
               .map(ProfileFiles::jsonName)
               .collect(Collectors.joining(", "));
     }
-    return "object";
+    if (type.getName().startsWith("dev.tcptune.")) {
+      // One of our groups: its fields say more than "object".
+      ObjectMapper plain = new ObjectMapper();
+      return "an object with "
+          + plain
+              .getSerializationConfig()
+              .introspect(plain.constructType(type))
+              .findProperties()
+              .stream()
+              .map(property -> property.getName())
+              .filter(name -> !name.equals("twRecycle")) // there only to be refused
+              .sorted()
+              .collect(Collectors.joining(", "));
+    }
+    return "an object";
   }
 
   /** The name of an enum constant in JSON (its {@code @JsonProperty}). */
