@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -26,8 +27,8 @@ import picocli.CommandLine.Spec;
     description =
         "Checks TcpProfile files as the API server with the tcptune CRD would, without a cluster:"
             + " one line per file, 'FILE: valid' or the error naming the field, the value and what"
-            + " is allowed. Exits 0 when every file is valid, 2 otherwise. '-' reads standard"
-            + " input.")
+            + " is allowed. A file may hold several profiles ('---'), as for kubectl apply -f. Exits 0"
+            + " when every file is valid, 2 otherwise. '-' reads standard input.")
 final class ValidateCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -56,11 +57,18 @@ final class ValidateCommand implements Callable<Integer> {
     int invalid = 0;
     for (String file : all) {
       try {
-        TcpProfile profile =
+        List<TcpProfile> valid =
             file.equals("-")
-                ? profiles.parse(new String(System.in.readAllBytes(), StandardCharsets.UTF_8), "-")
-                : profiles.load(file);
-        out.println(file + ": valid (TcpProfile " + profile.getMetadata().getName() + ")");
+                ? profiles.parseAll(
+                    new String(System.in.readAllBytes(), StandardCharsets.UTF_8), "-")
+                : profiles.loadAll(file);
+        out.println(
+            file
+                + ": valid ("
+                + valid.stream()
+                    .map(p -> "TcpProfile " + p.getMetadata().getName())
+                    .collect(Collectors.joining(", "))
+                + ")");
       } catch (ProfileFileException e) {
         // The message starts with the file name already.
         err.println("error: " + e.getMessage());

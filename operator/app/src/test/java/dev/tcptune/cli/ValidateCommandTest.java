@@ -116,6 +116,25 @@ class ValidateCommandTest {
   }
 
   @Test
+  void everyDocumentOfAFileIsChecked() throws IOException {
+    Path two = dir.resolve("two.yaml");
+    String profile =
+        "apiVersion: tcptune.dev/v1alpha1\nkind: TcpProfile\nmetadata:\n  name: %s\nspec:\n"
+            + "  retries:\n    syn: %d\n";
+    Files.writeString(
+        two, String.format(profile, "a", 3) + "---\n" + String.format(profile, "b", 4));
+    Path bad = dir.resolve("bad.yaml");
+    Files.writeString(
+        bad, String.format(profile, "a", 3) + "---\n" + String.format(profile, "b", 0));
+
+    assertThat(run("validate", two.toString())).as("stderr: %s", err).isZero();
+    assertThat(out.toString()).isEqualTo(two + ": valid (TcpProfile a, TcpProfile b)\n");
+    assertThat(run("validate", bad.toString())).isEqualTo(TcpTuneCommand.ERROR);
+    assertThat(err.toString())
+        .contains("error: " + bad + ": document 2 of 2: spec.retries.syn: 0 is below");
+  }
+
+  @Test
   void noFileIsAnError() {
     assertThat(run("validate")).isEqualTo(TcpTuneCommand.ERROR);
     assertThat(err.toString()).contains("no profile file given");
