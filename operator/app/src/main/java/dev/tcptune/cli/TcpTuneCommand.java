@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       ExplainCommand.class,
       OperatorCommand.class,
+      ValidateCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class TcpTuneCommand {

@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Files;
@@ -107,7 +108,7 @@ class TcpProfileAdmissionIT {
             .map(Integer::valueOf)
             .findFirst()
             .orElse(UNPROCESSABLE_ENTITY);
-    List<String> names = Manifests.load(file).stream().map(r -> r.getMetadata().getName()).toList();
+    List<String> names = namesToCleanUp(file);
 
     Refusal refusal;
     try {
@@ -132,6 +133,18 @@ class TcpProfileAdmissionIT {
       assertThat(refusal.message())
           .as("refusal of %s", file.getFileName())
           .doesNotContain(unwanted);
+    }
+  }
+
+  /**
+   * The names a bad case may have created; none when Jackson cannot read the file (a tab in the
+   * indentation): the server cannot read it either, so it created nothing.
+   */
+  private static List<String> namesToCleanUp(Path file) {
+    try {
+      return Manifests.load(file).stream().map(r -> r.getMetadata().getName()).toList();
+    } catch (UncheckedIOException e) {
+      return List.of();
     }
   }
 

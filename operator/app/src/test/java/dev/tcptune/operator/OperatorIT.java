@@ -6,12 +6,14 @@ import static org.awaitility.Awaitility.await;
 import dev.tcptune.api.v1alpha1.EffectiveSetting;
 import dev.tcptune.api.v1alpha1.TcpNodeState;
 import dev.tcptune.api.v1alpha1.TcpProfile;
+import dev.tcptune.testing.ControlPlane;
 import dev.tcptune.testing.RealApiServer;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaPropsBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -22,6 +24,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -115,6 +118,63 @@ class OperatorIT {
                 .endMetadata()
                 .build())
         .create();
+  }
+
+  /**
+   * Runs {@code action} while the TcpProfile CRD has no schema for its spec, as on a cluster where
+   * someone installed it without validation; the real CRD is back afterwards.
+   */
+  static void withoutProfileValidation(ControlPlane controlPlane, Runnable action)
+      throws Exception {
+    var crds = controlPlane.adminClient().apiextensions().v1().customResourceDefinitions();
+    String name = "tcpprofiles.tcptune.dev";
+    try {
+      crds.withName(name)
+          .edit(
+              crd -> {
+                crd.getSpec()
+                    .getVersions()
+                    .get(0)
+                    .getSchema()
+                    .getOpenAPIV3Schema()
+                    .getProperties()
+                    .put(
+                        "spec",
+                        new JSONSchemaPropsBuilder()
+                            .withType("object")
+                            .withXKubernetesPreserveUnknownFields(true)
+                            .build());
+                return crd;
+              });
+      await("the API server serving the CRD without validation")
+          .atMost(WAIT)
+          .ignoreExceptions()
+          .untilAsserted(action::run);
+    } finally {
+      var crd =
+          crds.load(ControlPlane.repositoryRoot().resolve("crds/" + name + ".yaml").toFile())
+              .item();
+      controlPlane
+          .adminClient()
+          .resource(crd)
+          .fieldManager("tcptune-tests")
+          .forceConflicts()
+          .serverSideApply();
+      crds.withName(name)
+          .waitUntilCondition(
+              c ->
+                  c.getSpec()
+                          .getVersions()
+                          .get(0)
+                          .getSchema()
+                          .getOpenAPIV3Schema()
+                          .getProperties()
+                          .get("spec")
+                          .getProperties()
+                      != null,
+              30,
+              TimeUnit.SECONDS);
+    }
   }
 
   TcpProfile profile(String yaml) {
@@ -475,18 +535,24 @@ class OperatorIT {
   }
 
   @Test
-  void invalidProfileGetsInvalidConditionAndNothingApplied() {
+  void invalidProfileGetsInvalidConditionAndNothingApplied(ControlPlane controlPlane)
+      throws Exception {
     node("bad-1", "bad", Map.of("bad-pool", "z"));
-    profile(
-        """
-        apiVersion: tcptune.dev/v1alpha1
-        kind: TcpProfile
-        metadata: {name: bad-rollout}
-        spec:
-          nodeSelector: {matchLabels: {bad-pool: z}}
-          rollout: {maxUnavailable: "150%"}
-          listenQueue: {somaxconn: 8192}
-        """);
+    // The complete CRD refuses this profile at admission (TcpProfileAdmissionIT); the operator
+    // must refuse it too where the CRD was installed without its rules.
+    withoutProfileValidation(
+        controlPlane,
+        () ->
+            profile(
+                """
+                apiVersion: tcptune.dev/v1alpha1
+                kind: TcpProfile
+                metadata: {name: bad-rollout}
+                spec:
+                  nodeSelector: {matchLabels: {bad-pool: z}}
+                  rollout: {maxUnavailable: "150%"}
+                  listenQueue: {somaxconn: 8192}
+                """));
     await()
         .atMost(WAIT)
         .untilAsserted(

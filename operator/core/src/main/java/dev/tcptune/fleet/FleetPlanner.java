@@ -82,10 +82,7 @@ public final class FleetPlanner {
 
   private ProfilePlan planProfile(
       TcpProfile profile, List<NodeInput> nodes, Map<String, TcpNodeState> states) {
-    List<FieldError> errors = new ArrayList<>(validator.validate(profile.getSpec()));
-    if (profile.getSpec() != null) {
-      MaxUnavailable.validate(profile.getSpec().getRollout()).ifPresent(errors::add);
-    }
+    List<FieldError> errors = validator.validate(profile.getSpec());
     if (!errors.isEmpty()) {
       return new ProfilePlan(profile, List.copyOf(errors), List.of(), null);
     }

@@ -1,6 +1,7 @@
 package dev.tcptune.profile;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tcptune.api.v1alpha1.RolloutSettings;
 import dev.tcptune.kernel.catalog.Tunable;
 import dev.tcptune.kernel.catalog.Unit;
 import java.util.Iterator;
@@ -16,7 +17,16 @@ final class IntegerRanges {
 
   private static final Map<String, String> RANGES = ranges();
 
+  private static final String TW_RECYCLE = "spec.timeWait.twRecycle";
+
   private IntegerRanges() {}
+
+  /** The allowed range of an integer field ({@code spec.listenQueue.somaxconn}: 128..65535). */
+  static Optional<String> rangeOf(String path) {
+    return path.equals(RolloutRules.PATH)
+        ? Optional.empty()
+        : Optional.ofNullable(RANGES.get(path));
+  }
 
   /** The first integer of the tree that does not fit an {@code int}, as a message. */
   static Optional<String> firstOutOfRange(JsonNode tree) {
@@ -25,6 +35,10 @@ final class IntegerRanges {
 
   private static Optional<String> find(JsonNode node, String path) {
     if (node.isIntegralNumber() && !node.canConvertToInt()) {
+      if (path.equals(TW_RECYCLE)) {
+        // Refused whatever its value: the reason helps, a range would not.
+        return Optional.of(TW_RECYCLE + ": " + ProfileValidator.twRecycleRefusal());
+      }
       String range = RANGES.getOrDefault(path, Integer.MIN_VALUE + ".." + Integer.MAX_VALUE);
       String direction = node.bigIntegerValue().signum() < 0 ? "below" : "above";
       return Optional.of(
@@ -60,6 +74,14 @@ final class IntegerRanges {
     Map<String, String> ranges = new LinkedHashMap<>();
     ranges.put(
         "spec.priority", ProfileValidator.MIN_PRIORITY + ".." + ProfileValidator.MAX_PRIORITY);
+    ranges.put(
+        RolloutRules.PATH,
+        RolloutSettings.MIN_MAX_UNAVAILABLE
+            + ".."
+            + RolloutSettings.MAX_MAX_UNAVAILABLE
+            + " (allowed: "
+            + RolloutSettings.MAX_UNAVAILABLE_ALLOWED
+            + ")");
     for (SettingField field : ProfileSettings.fields()) {
       Tunable tunable = field.tunable();
       String range = tunable.min() + ".." + tunable.max();

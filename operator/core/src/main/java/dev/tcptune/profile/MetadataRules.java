@@ -2,6 +2,9 @@ package dev.tcptune.profile;
 
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -16,6 +19,10 @@ final class MetadataRules {
 
   /** The API server's limit on the total size of annotations (256 KiB). */
   static final int MAX_ANNOTATIONS_BYTES = 256 * 1024;
+
+  private static final String FINALIZER_ALLOWED =
+      "an optional DNS subdomain prefix and '/', then a name of 1..63 characters [A-Za-z0-9-_.]"
+          + " that starts and ends with a letter or digit, e.g. example.com/cleanup";
 
   private MetadataRules() {}
 
@@ -36,7 +43,57 @@ final class MetadataRules {
                         "metadata.name", Shown.quoted(metadata.getName()) + " " + problem)));
     errors.addAll(KubernetesNames.labelErrors("metadata.labels", metadata.getLabels()));
     checkAnnotations(metadata.getAnnotations(), errors);
+    checkFinalizers(metadata.getFinalizers(), errors);
+    checkTime("metadata.creationTimestamp", metadata.getCreationTimestamp(), errors);
+    checkTime("metadata.deletionTimestamp", metadata.getDeletionTimestamp(), errors);
     return errors;
+  }
+
+  /** The API server takes only qualified names (the form of a label key) as finalizers. */
+  private static void checkFinalizers(List<String> finalizers, List<FieldError> errors) {
+    if (finalizers == null) {
+      return;
+    }
+    for (int i = 0; i < finalizers.size(); i++) {
+      String finalizer = finalizers.get(i);
+      String path = "metadata.finalizers[" + i + "]";
+      if (finalizer == null) {
+        errors.add(
+            new FieldError(path, "null is not allowed (allowed: " + FINALIZER_ALLOWED + ")"));
+        continue;
+      }
+      KubernetesNames.labelKeyProblem(finalizer)
+          .ifPresent(
+              problem ->
+                  errors.add(
+                      new FieldError(
+                          path,
+                          Shown.quoted(finalizer)
+                              + " is not a finalizer name: "
+                              + problem
+                              + " (allowed: "
+                              + FINALIZER_ALLOWED
+                              + ")")));
+    }
+  }
+
+  /**
+   * The API server parses these as RFC 3339 times and refuses the object otherwise (400 Bad
+   * Request); it then ignores what was written.
+   */
+  private static void checkTime(String path, String value, List<FieldError> errors) {
+    if (value == null) {
+      return;
+    }
+    try {
+      OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+    } catch (DateTimeParseException e) {
+      errors.add(
+          new FieldError(
+              path,
+              Shown.quoted(value)
+                  + " is not allowed (allowed: an RFC 3339 time such as 2024-01-01T00:00:00Z)"));
+    }
   }
 
   private static void checkAnnotations(Map<String, String> annotations, List<FieldError> errors) {

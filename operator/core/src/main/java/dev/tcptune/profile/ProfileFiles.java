@@ -62,17 +62,28 @@ public final class ProfileFiles {
 
   /** Loads and validates a profile file, or the built-in default for {@link #BUILTIN_DEFAULT}. */
   public TcpProfile load(String location) throws ProfileFileException {
+    return parse(read(location), location);
+  }
+
+  /**
+   * Loads and validates every TcpProfile of a file, as {@code kubectl apply -f} would send each
+   * document (for {@code tcptune validate}); audit and explain take one profile per file.
+   */
+  public List<TcpProfile> loadAll(String location) throws ProfileFileException {
+    return parseAll(read(location), location);
+  }
+
+  private static String read(String location) throws ProfileFileException {
     if (BUILTIN_DEFAULT.equals(location)) {
       try (InputStream in = ProfileFiles.class.getResourceAsStream("/kernel-defaults.yaml")) {
-        return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), location);
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
       } catch (IOException e) {
         throw new ProfileFileException(
             location + ": cannot read the built-in profile: " + e.getMessage(), e);
       }
     }
-    Path path = Path.of(location);
     try {
-      return parse(Files.readString(path), location);
+      return Files.readString(Path.of(location));
     } catch (NoSuchFileException e) {
       throw new ProfileFileException(location + ": no such file", e);
     } catch (IOException e) {
@@ -85,6 +96,22 @@ public final class ProfileFiles {
    * exactly one TcpProfile.
    */
   public TcpProfile parse(String text, String source) throws ProfileFileException {
+    List<TcpProfile> profiles = parseAll(text, source);
+    if (profiles.size() > 1) {
+      throw new ProfileFileException(
+          source
+              + ": "
+              + profiles.size()
+              + " documents (allowed: one TcpProfile per file; put each profile in its own file)");
+    }
+    return profiles.get(0);
+  }
+
+  /**
+   * Parses and validates every document of the text, at least one; {@code source} names it in
+   * messages, with the document's number when there are several.
+   */
+  public List<TcpProfile> parseAll(String text, String source) throws ProfileFileException {
     List<JsonNode> documents;
     try {
       documents = YamlDocuments.read(text);
@@ -95,23 +122,15 @@ public final class ProfileFiles {
     if (documents.isEmpty()) {
       throw new ProfileFileException(source + ": expected one TcpProfile object, found nothing");
     }
-    TcpProfile first = null;
+    List<TcpProfile> profiles = new ArrayList<>();
     for (int i = 0; i < documents.size(); i++) {
       String where =
           documents.size() == 1
               ? source + ": "
               : source + ": document " + (i + 1) + " of " + documents.size() + ": ";
-      TcpProfile profile = profile(documents.get(i), where);
-      first = first == null ? profile : first;
+      profiles.add(profile(documents.get(i), where));
     }
-    if (documents.size() > 1) {
-      throw new ProfileFileException(
-          source
-              + ": "
-              + documents.size()
-              + " documents (allowed: one TcpProfile per file; put each profile in its own file)");
-    }
-    return first;
+    return profiles;
   }
 
   private TcpProfile profile(JsonNode tree, String where) throws ProfileFileException {
@@ -124,6 +143,10 @@ public final class ProfileFiles {
     Optional<String> outOfRange = IntegerRanges.firstOutOfRange(tree);
     if (outOfRange.isPresent()) {
       throw new ProfileFileException(where + outOfRange.get());
+    }
+    Optional<String> hidden = WrittenForm.firstProblem(tree);
+    if (hidden.isPresent()) {
+      throw new ProfileFileException(where + hidden.get());
     }
     TcpProfile profile;
     try {
@@ -186,7 +209,7 @@ public final class ProfileFiles {
           + ": "
           + shown(value)
           + " is not allowed (allowed: "
-          + typeName(m.getTargetType())
+          + allowed(m.getTargetType(), path)
           + ")";
     }
     return (path.isEmpty() ? "" : path + ": ") + Shown.message(e.getOriginalMessage());
@@ -214,6 +237,12 @@ public final class ProfileFiles {
     return out.toString();
   }
 
+  /** What a field of this type takes, with its range when it has one. */
+  private static String allowed(Class<?> type, String path) {
+    String name = typeName(type);
+    return IntegerRanges.rangeOf(path).map(range -> "an " + name + " " + range).orElse(name);
+  }
+
   private static String typeName(Class<?> type) {
     if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
       return "integer";
@@ -221,16 +250,40 @@ public final class ProfileFiles {
     if (type == String.class) {
       return "string";
     }
+    if (type == Boolean.class || type == boolean.class) {
+      return "boolean: true or false";
+    }
+    if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+      return "a list";
+    }
+    if (java.util.Map.class.isAssignableFrom(type)) {
+      return "an object of key: value";
+    }
     if (type.isEnum()) {
       return "one of "
           + Arrays.stream(type.getEnumConstants())
               .map(ProfileFiles::jsonName)
               .collect(Collectors.joining(", "));
     }
-    return "object";
+    if (type.getName().startsWith("dev.tcptune.")) {
+      // One of our groups: its fields say more than "object".
+      ObjectMapper plain = new ObjectMapper();
+      return "an object with "
+          + plain
+              .getSerializationConfig()
+              .introspect(plain.constructType(type))
+              .findProperties()
+              .stream()
+              .map(property -> property.getName())
+              .filter(name -> !name.equals("twRecycle")) // there only to be refused
+              .sorted()
+              .collect(Collectors.joining(", "));
+    }
+    return "an object";
   }
 
-  private static String jsonName(Object constant) {
+  /** The name of an enum constant in JSON (its {@code @JsonProperty}). */
+  static String jsonName(Object constant) {
     try {
       var field = constant.getClass().getField(((Enum<?>) constant).name());
       var property = field.getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);

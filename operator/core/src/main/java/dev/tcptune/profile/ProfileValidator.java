@@ -75,6 +75,7 @@ public final class ProfileValidator {
     checkNotEmpty("spec.keepalive", spec.getKeepalive(), errors);
     checkNotEmpty("spec.retries", spec.getRetries(), errors);
     errors.addAll(NodeSelectorRules.check(spec.getNodeSelector()));
+    RolloutRules.check(spec.getRollout()).ifPresent(errors::add);
     boolean portRangeComplete = checkPortRange(spec, errors);
     for (SettingField field : ProfileSettings.fields()) {
       if (field.tunable() == TunableCatalog.IP_LOCAL_PORT_RANGE && !portRangeComplete) {
@@ -91,15 +92,17 @@ public final class ProfileValidator {
                           withoutKeyPrefix(message) + " (" + field.tunable().key() + ")")));
     }
     if (spec.getTimeWait() != null && spec.getTimeWait().getTwRecycle() != null) {
-      errors.add(
-          new FieldError(
-              "spec.timeWait.twRecycle",
-              "net.ipv4.tcp_tw_recycle is "
-                  + catalog.refusal(TunableCatalog.TCP_TW_RECYCLE).orElse("refused")));
+      errors.add(new FieldError("spec.timeWait.twRecycle", twRecycleRefusal()));
     }
     checkRetryThresholds(spec.getRetries(), errors);
     checkRoutes(spec.getRto(), errors);
     return errors;
+  }
+
+  /** Why spec.timeWait.twRecycle is refused, whatever its value. */
+  static String twRecycleRefusal() {
+    return "net.ipv4.tcp_tw_recycle is "
+        + TunableCatalog.standard().refusal(TunableCatalog.TCP_TW_RECYCLE).orElse("refused");
   }
 
   /**
@@ -287,9 +290,21 @@ public final class ProfileValidator {
               path + ".rtoMin",
               Shown.quoted(rule.getRtoMin())
                   + " is not a duration (allowed: an integer with ms or s, 1ms..1s, e.g. 50ms)"));
-    } else {
-      TunableCatalog.validateRouteRtoMin(millis.get())
-          .ifPresent(message -> errors.add(new FieldError(path + ".rtoMin", message)));
+    } else if (millis.get() < TunableCatalog.ROUTE_RTO_MIN_MS_MIN
+        || millis.get() > TunableCatalog.ROUTE_RTO_MIN_MS_MAX) {
+      // The value as written: 99999999999999s reads as Integer.MAX_VALUE ms, a figure the user
+      // never wrote.
+      errors.add(
+          new FieldError(
+              path + ".rtoMin",
+              Shown.quoted(rule.getRtoMin())
+                  + " is "
+                  + (millis.get() < TunableCatalog.ROUTE_RTO_MIN_MS_MIN ? "below" : "above")
+                  + " the allowed range "
+                  + TunableCatalog.ROUTE_RTO_MIN_MS_MIN
+                  + "ms.."
+                  + TunableCatalog.ROUTE_RTO_MIN_MS_MAX / 1000
+                  + "s (route rto_min)"));
     }
     if (errors.size() > before) {
       return Optional.empty();

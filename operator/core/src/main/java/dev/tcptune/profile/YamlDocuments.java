@@ -56,6 +56,32 @@ final class YamlDocuments {
 
   /** Every non-empty document of the text, as JSON trees. */
   static List<JsonNode> read(String text) throws YamlProblem {
+    String current = text;
+    while (true) {
+      try {
+        return readOnce(current);
+      } catch (SeparatingTab tab) {
+        current = tab.replaced;
+      }
+    }
+  }
+
+  /**
+   * SnakeYAML refuses a tab between tokens ({@code somaxconn:<TAB>8192}), which YAML and the API
+   * server's reader take as a space. A tab where a token should start is never part of a value, so
+   * it is read as a space and the text read again; a tab in the indentation stays an error, as it
+   * is for the API server.
+   */
+  private static final class SeparatingTab extends Exception {
+    final String replaced;
+
+    SeparatingTab(String replaced) {
+      super(null, null, false, false);
+      this.replaced = replaced;
+    }
+  }
+
+  private static List<JsonNode> readOnce(String text) throws YamlProblem, SeparatingTab {
     LoaderOptions options = new LoaderOptions();
     options.setAllowDuplicateKeys(false);
     options.setAllowRecursiveKeys(false);
@@ -72,7 +98,7 @@ final class YamlDocuments {
     try {
       for (Object document : yaml.loadAll(text)) {
         if (document != null) {
-          documents.add(toJson(document, 0));
+          documents.add(toJson(document, 0, ""));
         }
       }
     } catch (DuplicateKeyException e) {
@@ -82,6 +108,13 @@ final class YamlDocuments {
           e);
     } catch (MarkedYAMLException e) {
       Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+      int tab = tabAt(text, e.getProblemMark());
+      if (tab >= 0 && !text.substring(text.lastIndexOf('\n', tab) + 1, tab).isBlank()) {
+        throw new SeparatingTab(text.substring(0, tab) + ' ' + text.substring(tab + 1));
+      }
+      if (tab >= 0) {
+        throw new YamlProblem("a tab in the indentation (allowed: spaces)", mark, e);
+      }
       throw new YamlProblem(Shown.message(e.getProblem()), mark, e);
     } catch (YAMLException | IllegalArgumentException e) {
       throw new YamlProblem(Shown.message(e.getMessage()), null, e);
@@ -91,7 +124,29 @@ final class YamlDocuments {
     return documents;
   }
 
-  private static JsonNode toJson(Object value, int depth) throws YamlProblem {
+  /** The index of the tab at the mark, or -1 when the mark is not on a tab. */
+  private static int tabAt(String text, Mark mark) {
+    if (mark == null) {
+      return -1;
+    }
+    int lineStart = 0;
+    for (int line = 0; line < mark.getLine(); line++) {
+      lineStart = text.indexOf('\n', lineStart) + 1;
+      if (lineStart == 0) {
+        return -1;
+      }
+    }
+    // SnakeYAML counts columns in code points.
+    int at;
+    try {
+      at = text.offsetByCodePoints(lineStart, mark.getColumn());
+    } catch (IndexOutOfBoundsException e) {
+      return -1;
+    }
+    return at < text.length() && text.charAt(at) == '\t' ? at : -1;
+  }
+
+  private static JsonNode toJson(Object value, int depth, String path) throws YamlProblem {
     if (depth > MAX_DEPTH) {
       // A recursive alias (`a: &x [*x]`) ends here too.
       throw new YamlProblem(
@@ -104,26 +159,34 @@ final class YamlDocuments {
     if (value instanceof Map<?, ?> map) {
       ObjectNode object = nodes.objectNode();
       for (Map.Entry<?, ?> entry : map.entrySet()) {
+        Object key = entry.getKey();
+        if (key == null || key instanceof Map || key instanceof List) {
+          // kubectl refuses them too ("unsupported map key", "invalid map key"); String.valueOf
+          // made `~:` the label key "null".
+          String kind = key == null ? "null" : key instanceof Map ? "an object" : "a list";
+          throw new YamlProblem(
+              (path.isEmpty() ? "" : path + ": ")
+                  + kind
+                  + " as a map key is not allowed (allowed: a string key)",
+              null,
+              null);
+        }
         // JSON keys are strings: kubectl turns `1:` and `true:` into "1" and "true".
-        object.set(String.valueOf(entry.getKey()), toJson(entry.getValue(), depth + 1));
+        String name = String.valueOf(key);
+        object.set(
+            name, toJson(entry.getValue(), depth + 1, path.isEmpty() ? name : path + "." + name));
       }
       return object;
     }
     if (value instanceof List<?> list) {
       ArrayNode array = nodes.arrayNode();
       for (Object item : list) {
-        array.add(toJson(item, depth + 1));
+        array.add(toJson(item, depth + 1, path + "[" + array.size() + "]"));
       }
       return array;
     }
-    if (value instanceof Integer i) {
-      return nodes.numberNode(i);
-    }
-    if (value instanceof Long l) {
-      return nodes.numberNode(l);
-    }
-    if (value instanceof BigInteger b) {
-      return nodes.numberNode(b);
+    if (value instanceof Integer || value instanceof Long || value instanceof BigInteger) {
+      return integer(new BigInteger(value.toString()));
     }
     if (value instanceof Double d) {
       return number(d);
@@ -135,6 +198,22 @@ final class YamlDocuments {
   }
 
   /**
+   * An integer as the smallest node that holds it, as Jackson's own JSON parser makes it: a field
+   * typed {@code Object} (fabric8's {@code IntOrString}) then sees an {@code Integer}, not a {@code
+   * Long} it refuses ("Either integer or string value needs to be provided").
+   */
+  private static JsonNode integer(BigInteger value) {
+    JsonNodeFactory nodes = JsonNodeFactory.instance;
+    if (value.bitLength() < 32) {
+      return nodes.numberNode(value.intValue());
+    }
+    if (value.bitLength() < 64) {
+      return nodes.numberNode(value.longValue());
+    }
+    return nodes.numberNode(value);
+  }
+
+  /**
    * The API server stores a whole float as the integer it is (8192.0 as 8192) and judges a fraction
    * as a number that is not an integer.
    */
@@ -143,7 +222,7 @@ final class YamlDocuments {
     if (Double.isFinite(value) && value == Math.rint(value)) {
       BigDecimal whole = BigDecimal.valueOf(value);
       if (whole.compareTo(LONG_MIN) >= 0 && whole.compareTo(LONG_MAX) <= 0) {
-        return nodes.numberNode(whole.longValueExact());
+        return integer(BigInteger.valueOf(whole.longValueExact()));
       }
     }
     return nodes.numberNode(value);

@@ -98,16 +98,16 @@ class ProfileFilesTest {
       port range missing end     | timeWait: {localPortRange: {low: 30000}}          | spec.timeWait.localPortRange.high: is required (allowed: 1024..65535)
       tw_recycle refused         | timeWait: {twRecycle: 1}                          | spec.timeWait.twRecycle: net.ipv4.tcp_tw_recycle is removed in Linux 4.12
       unknown field              | listenQueue: {somaxconnn: 8192}                   | spec.listenQueue.somaxconnn: unknown field (allowed here: maxSynBacklog, somaxconn)
-      wrong type                 | listenQueue: {somaxconn: lots}                    | spec.listenQueue.somaxconn: 'lots' is not allowed (allowed: integer)
-      number as string           | listenQueue: {somaxconn: "4096"}                  | spec.listenQueue.somaxconn: '4096' is not allowed (allowed: integer)
+      wrong type                 | listenQueue: {somaxconn: lots}                    | spec.listenQueue.somaxconn: 'lots' is not allowed (allowed: an integer 128..65535)
+      number as string           | listenQueue: {somaxconn: "4096"}                  | spec.listenQueue.somaxconn: '4096' is not allowed (allowed: an integer 128..65535)
       mode as number             | {mode: 1, retries: {syn: 3}}                      | spec.mode: '1' is not allowed (allowed: one of Enforce, Audit)
-      object for a number        | listenQueue: {somaxconn: {a: 1}}                  | spec.listenQueue.somaxconn: an object is not allowed (allowed: integer)
+      object for a number        | listenQueue: {somaxconn: {a: 1}}                  | spec.listenQueue.somaxconn: an object is not allowed (allowed: an integer 128..65535)
       bad mode                   | {mode: Apply, retries: {syn: 3}}                  | spec.mode: 'Apply' is not allowed (allowed: one of Enforce, Audit)
       priority negative          | {priority: -1, retries: {syn: 3}}                 | spec.priority: -1 is outside the allowed range 0..1000
       no settings                | {priority: 1}                                     | spec: a profile must set at least one of listenQueue, timeWait, keepalive, retries, rto
       bad destination            | rto: {routes: [{destination: 10.0.0.300/8, rtoMin: 20ms}]} | spec.rto.routes[0].destination: '10.0.0.300/8' is not allowed (allowed: default, an IP address or a CIDR
       bad duration               | rto: {routes: [{destination: default, rtoMin: fast}]} | spec.rto.routes[0].rtoMin: 'fast' is not a duration (allowed: an integer with ms or s, 1ms..1s, e.g. 50ms)
-      duration too long          | rto: {routes: [{destination: default, rtoMin: 2s}]}   | spec.rto.routes[0].rtoMin: route rto_min: 2000 ms is outside the allowed range 1..1000 ms
+      duration too long          | rto: {routes: [{destination: default, rtoMin: 2s}]}   | spec.rto.routes[0].rtoMin: '2s' is above the allowed range 1ms..1s (route rto_min)
       retries1 above retries2    | retries: {retries1: 9, retries2: 8}                | spec.retries.retries1: 9 is above retries2 8 (allowed: at most retries2
       empty group                | {listenQueue: {}, keepalive: {probes: 6}}          | spec.listenQueue: is empty (allowed: at least one of maxSynBacklog, somaxconn)
       rtoMin as a number         | rto: {routes: [{destination: default, rtoMin: 50}]} | spec.rto.routes[0].rtoMin: '50' is not allowed (allowed: string)
@@ -182,7 +182,7 @@ class ProfileFilesTest {
         metadata: {name: edge, namespace: ignored-for-cluster-scope}
         spec:
           nodeSelector:
-            matchLabels: {a: null}
+            matchLabels: {a: null, c: ""}
             matchExpressions: [{key: b, operator: Exists, values: []}]
           listenQueue: {somaxconn: 8192.0, maxSynBacklog: 4e3}
           rto: {routes: [{destination: default, rtoMin: 0000000000050ms}]}

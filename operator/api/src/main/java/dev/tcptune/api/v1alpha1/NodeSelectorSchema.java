@@ -25,6 +25,12 @@ public class NodeSelectorSchema {
   /** The CRD's maxProperties of matchLabels. */
   public static final int MAX_MATCH_LABELS = 32;
 
+  /** Why an empty matchLabels is refused. */
+  public static final String MATCH_LABELS_EMPTY =
+      "matchLabels: is empty, which would select every node (a label written as 'key:' with no"
+          + " value is null and is dropped); write key: \"\" for a label without a value, or leave"
+          + " matchLabels out";
+
   /** The CRD's maxItems of matchExpressions. */
   public static final int MAX_MATCH_EXPRESSIONS = 32;
 
@@ -38,6 +44,13 @@ public class NodeSelectorSchema {
           "matchLabels: every key must be a label key: an optional DNS subdomain prefix of at most 253"
               + " characters and '/', then a name of 1..63 characters [A-Za-z0-9-_.] that starts and"
               + " ends with a letter or digit (e.g. topology.kubernetes.io/zone)",
+      reason = "FieldValueInvalid")
+  // `role:` with nothing after it is null in YAML; the API server drops a null before it validates,
+  // so `matchLabels: {role: }` became `{}` and the profile selected every node. An empty
+  // matchLabels is refused for that reason (an empty nodeSelector still selects every node).
+  @ValidationRule(
+      value = "size(self) > 0",
+      message = MATCH_LABELS_EMPTY,
       reason = "FieldValueInvalid")
   private Map<String, @Size(max = 63) @Pattern(LABEL_VALUE) String> matchLabels;
 

@@ -53,10 +53,12 @@ public class RouteRtoRule {
   @Size(max = 16)
   @Pattern("^[0-9]+(ms|s)$")
   // matches() first: duration("50 ms") is a CEL type-conversion error whose message helps nobody;
-  // with the guard a bad format gets this message next to the pattern's.
+  // with the guard a bad format gets this message next to the pattern's. At most 9 significant
+  // digits: duration('99999999999999s') overflows CEL's duration (about 292 years), the same
+  // unhelpful error; anything that long is far above 1s anyway.
   @ValidationRule(
       value =
-          "self.matches('^[0-9]+(ms|s)$')"
+          "self.matches('^0*[0-9]{1,9}(ms|s)$')"
               + " && duration(self) >= duration('1ms') && duration(self) <= duration('1s')",
       messageExpression =
           "'rtoMin: ' + self + ' must be a duration from 1ms to 1s written in ms or s, e.g. 50ms'",

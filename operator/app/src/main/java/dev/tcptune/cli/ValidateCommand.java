@@ -1,0 +1,82 @@
+package dev.tcptune.cli;
+
+import dev.tcptune.api.v1alpha1.TcpProfile;
+import dev.tcptune.profile.ProfileFileException;
+import dev.tcptune.profile.ProfileFiles;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code tcptune validate}: whether profile files would be admitted, with the API server's rules
+ * and without a cluster or this machine's kernel (audit and explain read the kernel after the same
+ * check). For CI and pre-commit hooks.
+ */
+@Command(
+    name = "validate",
+    mixinStandardHelpOptions = true,
+    description =
+        "Checks TcpProfile files as the API server with the tcptune CRD would, without a cluster:"
+            + " one line per file, 'FILE: valid' or the error naming the field, the value and what"
+            + " is allowed. A file may hold several profiles ('---'), as for kubectl apply -f. Exits 0"
+            + " when every file is valid, 2 otherwise. '-' reads standard input.")
+final class ValidateCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = {"-f", "--file"},
+      paramLabel = "PROFILE",
+      description = "TcpProfile YAML or JSON file (repeatable; also accepted without -f).")
+  List<String> files = new ArrayList<>();
+
+  @Parameters(paramLabel = "PROFILE", arity = "0..*", description = "More profile files.")
+  List<String> more = new ArrayList<>();
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    List<String> all = new ArrayList<>(files);
+    all.addAll(more);
+    if (all.isEmpty()) {
+      err.println("error: no profile file given (allowed: one or more files, or - for stdin)");
+      err.flush();
+      return TcpTuneCommand.ERROR;
+    }
+    ProfileFiles profiles = new ProfileFiles();
+    int invalid = 0;
+    for (String file : all) {
+      try {
+        List<TcpProfile> valid =
+            file.equals("-")
+                ? profiles.parseAll(
+                    new String(System.in.readAllBytes(), StandardCharsets.UTF_8), "-")
+                : profiles.loadAll(file);
+        out.println(
+            file
+                + ": valid ("
+                + valid.stream()
+                    .map(p -> "TcpProfile " + p.getMetadata().getName())
+                    .collect(Collectors.joining(", "))
+                + ")");
+      } catch (ProfileFileException e) {
+        // The message starts with the file name already.
+        err.println("error: " + e.getMessage());
+        invalid++;
+      }
+    }
+    out.flush();
+    err.flush();
+    return invalid == 0 ? TcpTuneCommand.IN_SYNC : TcpTuneCommand.ERROR;
+  }
+}

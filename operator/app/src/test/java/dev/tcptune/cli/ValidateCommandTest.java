@@ -1,0 +1,142 @@
+package dev.tcptune.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+
+/**
+ * {@code tcptune validate} through the real command line, in process: a table of bad profiles by
+ * class of input, each refused with exit 2 and one line naming the field, the value and what is
+ * allowed. The admission corpus (AdmissionParityTest, TcpProfileAdmissionIT) holds the cases the
+ * API server is asked about too; these are the same classes as a user types them at a terminal.
+ */
+class ValidateCommandTest {
+
+  @TempDir Path dir;
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    CommandLine cli = TcpTuneCommand.commandLine();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    return cli.execute(args);
+  }
+
+  private Path profile(String name, String spec) throws IOException {
+    Path file = dir.resolve(name + ".yaml");
+    Files.writeString(
+        file,
+        "apiVersion: tcptune.dev/v1alpha1\nkind: TcpProfile\nmetadata:\n  name: "
+            + name
+            + "\nspec:\n"
+            + spec);
+    return file;
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+      wrong type: string for int     | '  listenQueue:\\n    somaxconn: "8192"\\n'                  | spec.listenQueue.somaxconn: '8192' is not allowed (allowed: an integer 128..65535)
+      wrong type: bool for int       | '  listenQueue:\\n    somaxconn: on\\n'                      | spec.listenQueue.somaxconn: 'true' is not allowed (allowed: an integer 128..65535)
+      wrong type: float for int      | '  retries:\\n    syn: 3.5\\n'                              | spec.retries.syn: '3.5' is not allowed (allowed: an integer 1..10)
+      wrong type: string for bool    | '  rollout:\\n    pauseOnFailure: "no"\\n  retries:\\n    syn: 3\\n' | spec.rollout.pauseOnFailure: 'no' is not allowed (allowed: boolean: true or false)
+      wrong type: list for string    | '  rto:\\n    routes:\\n      - destination: [default]\\n        rtoMin: 50ms\\n' | spec.rto.routes[0].destination: a list is not allowed (allowed: string)
+      range: below min               | '  keepalive:\\n    probes: 0\\n'                          | spec.keepalive.probes: 0 is below the allowed range 1..127
+      range: above max               | '  keepalive:\\n    timeSeconds: 32768\\n'                 | spec.keepalive.timeSeconds: 32768 is above the allowed range 1..32767
+      huge: beyond int64             | '  listenQueue:\\n    somaxconn: 99999999999999999999\\n'  | spec.listenQueue.somaxconn: 99999999999999999999 is above the allowed range 128..65535
+      huge: exponent                 | '  listenQueue:\\n    somaxconn: 1e30\\n'                  | spec.listenQueue.somaxconn: '1.0E30' is not allowed (allowed: an integer 128..65535)
+      huge: maxUnavailable           | '  rollout:\\n    maxUnavailable: 99999999999\\n  retries:\\n    syn: 3\\n' | spec.rollout.maxUnavailable: 99999999999 is above the allowed range 1..10000
+      rollout: zero                  | '  rollout:\\n    maxUnavailable: 0\\n  retries:\\n    syn: 3\\n' | spec.rollout.maxUnavailable: 0 is below the allowed range (allowed: a count 1..10000 or a percent "1%".."100%")
+      rollout: not a percent         | '  rollout:\\n    maxUnavailable: half\\n  retries:\\n    syn: 3\\n' | spec.rollout.maxUnavailable: 'half' is not allowed (allowed: a count 1..10000 or a percent "1%".."100%")
+      rtoMin: overflow               | '  rto:\\n    routes:\\n      - destination: default\\n        rtoMin: 99999999999999s\\n' | spec.rto.routes[0].rtoMin: '99999999999999s' is above the allowed range 1ms..1s
+      selector: value forgotten      | '  nodeSelector:\\n    matchLabels:\\n      role:\\n  retries:\\n    syn: 3\\n' | spec.nodeSelector.matchLabels: is empty, which would select every node
+      conflict: port range inverted  | '  timeWait:\\n    localPortRange: {low: 60000, high: 30000}\\n' | spec.timeWait.localPortRange: '60000 30000' has LOW 60000 above HIGH 30000
+      conflict: twRecycle huge       | '  timeWait:\\n    twRecycle: 99999999999\\n'             | spec.timeWait.twRecycle: net.ipv4.tcp_tw_recycle is removed in Linux 4.12
+      whitespace: enum with a space  | '  mode: "Audit "\\n  retries:\\n    syn: 3\\n'              | spec.mode: 'Audit ' is not allowed (allowed: one of Enforce, Audit
+      whitespace: label value        | '  nodeSelector:\\n    matchLabels:\\n      zone: " a"\\n  retries:\\n    syn: 3\\n' | spec.nodeSelector.matchLabels.zone: ' a' is not a label value
+      control char: NUL in a device  | '  rto:\\n    routes:\\n      - destination: default\\n        device: "eth0\\0"\\n        rtoMin: 50ms\\n' | spec.rto.routes[0].device: 'eth0\\u0000' is not allowed
+      unicode: lookalike field name  | '  listenQueue:\\n    somaxcоnn: 8192\\n'                | unknown field (allowed here: maxSynBacklog, somaxconn)
+      route: host bits set           | '  rto:\\n    routes:\\n      - destination: 10.0.0.1/8\\n        rtoMin: 50ms\\n' | spec.rto.routes[0].destination: '10.0.0.1/8' has host bits set
+      route: IPv6 zone               | '  rto:\\n    routes:\\n      - destination: "fe80::1%eth0"\\n        rtoMin: 50ms\\n' | spec.rto.routes[0].destination: 'fe80::1%eth0' is not allowed (allowed: default, an IP address or a CIDR
+      route: same route twice        | '  rto:\\n    routes:\\n      - {destination: default, rtoMin: 50ms}\\n      - {destination: "::/0", rtoMin: 60ms}\\n' | spec.rto.routes[1].destination: '::/0' repeats the destination of spec.rto.routes[0] 'default'
+      unknown field                  | '  listenQueue:\\n    somaxconn: 8192\\n    backlog: 1\\n' | spec.listenQueue.backlog: unknown field (allowed here: maxSynBacklog, somaxconn)
+      yaml: tab indentation          | '  listenQueue:\\n\\tsomaxconn: 8192\\n'                   | a tab in the indentation (allowed: spaces)
+      yaml: duplicate key            | '  listenQueue:\\n    somaxconn: 8192\\n    somaxconn: 100\\n' | duplicate key 'somaxconn' (allowed: each key once per mapping)
+      yaml: null key                 | '  nodeSelector:\\n    matchLabels:\\n      ~: a\\n  retries:\\n    syn: 3\\n' | spec.nodeSelector.matchLabels: null as a map key is not allowed
+      """)
+  void refusesWithOneLineNamingFieldValueAndAllowed(String name, String spec, String expected)
+      throws IOException {
+    Path file = profile("bad", spec.replace("\\n", "\n").replace("\\t", "\t"));
+
+    int exit = run("validate", file.toString());
+
+    assertThat(exit).as("exit code; stderr: %s", err).isEqualTo(TcpTuneCommand.ERROR);
+    assertThat(out.toString()).isEmpty();
+    assertThat(err.toString().lines()).hasSize(1);
+    assertThat(err.toString()).startsWith("error: " + file + ": ").contains(expected);
+  }
+
+  @Test
+  void validFilesGetOneLineEachAndExitZero() throws IOException {
+    Path tabs = profile("tabs", "  listenQueue:\n    somaxconn:\t8192\n");
+    Path rollout =
+        profile("rollout", "  rollout:\n    maxUnavailable: 2\n  retries:\n    syn: 3\n");
+
+    int exit = run("validate", "-f", tabs.toString(), rollout.toString());
+
+    assertThat(exit).as("stderr: %s", err).isZero();
+    assertThat(out.toString().lines())
+        .containsExactly(
+            tabs + ": valid (TcpProfile tabs)", rollout + ": valid (TcpProfile rollout)");
+  }
+
+  @Test
+  void oneBadFileAmongGoodOnesFailsTheRun() throws IOException {
+    Path good = profile("good", "  retries:\n    syn: 3\n");
+    Path bad = profile("bad", "  retries:\n    syn: 0\n");
+
+    int exit = run("validate", good.toString(), bad.toString());
+
+    assertThat(exit).isEqualTo(TcpTuneCommand.ERROR);
+    assertThat(out.toString()).contains(good + ": valid");
+    assertThat(err.toString()).contains("error: " + bad + ": spec.retries.syn: 0 is below");
+  }
+
+  @Test
+  void everyDocumentOfAFileIsChecked() throws IOException {
+    Path two = dir.resolve("two.yaml");
+    String profile =
+        "apiVersion: tcptune.dev/v1alpha1\nkind: TcpProfile\nmetadata:\n  name: %s\nspec:\n"
+            + "  retries:\n    syn: %d\n";
+    Files.writeString(
+        two, String.format(profile, "a", 3) + "---\n" + String.format(profile, "b", 4));
+    Path bad = dir.resolve("bad.yaml");
+    Files.writeString(
+        bad, String.format(profile, "a", 3) + "---\n" + String.format(profile, "b", 0));
+
+    assertThat(run("validate", two.toString())).as("stderr: %s", err).isZero();
+    assertThat(out.toString()).isEqualTo(two + ": valid (TcpProfile a, TcpProfile b)\n");
+    assertThat(run("validate", bad.toString())).isEqualTo(TcpTuneCommand.ERROR);
+    assertThat(err.toString())
+        .contains("error: " + bad + ": document 2 of 2: spec.retries.syn: 0 is below");
+  }
+
+  @Test
+  void noFileIsAnError() {
+    assertThat(run("validate")).isEqualTo(TcpTuneCommand.ERROR);
+    assertThat(err.toString()).contains("no profile file given");
+  }
+}
