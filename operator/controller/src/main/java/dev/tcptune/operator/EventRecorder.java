@@ -73,6 +73,14 @@ final class EventRecorder {
           .addKeyValue("reason", event.reason())
           .log(event.message());
     } catch (KubernetesClientException e) {
+      if (Thread.currentThread().isInterrupted()) {
+        // The operator is stopping (fabric8 keeps the interrupt): nothing went wrong to report.
+        LOG.atInfo()
+            .addKeyValue("profile", profile.getMetadata().getName())
+            .addKeyValue("reason", event.reason())
+            .log("event not recorded: stopping");
+        return;
+      }
       LOG.atWarn()
           .addKeyValue("profile", profile.getMetadata().getName())
           .addKeyValue("reason", event.reason())
