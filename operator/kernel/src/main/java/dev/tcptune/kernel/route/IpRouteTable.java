@@ -41,7 +41,7 @@ public final class IpRouteTable implements RouteTable {
   IpRouteTable(CommandRunner runner, NetworkNamespace namespace, IpBatches batches) {
     this.runner = Objects.requireNonNull(runner, "runner");
     this.namespace = Objects.requireNonNull(namespace, "namespace");
-    this.batches = batches;
+    this.batches = Objects.requireNonNull(batches, "batches");
   }
 
   /**
