@@ -29,13 +29,20 @@ import java.util.function.BiFunction;
  *   <li>established and orphaned sockets: the give-up is only a time budget, {@code
  *       tcp_model_timeout(retries, TCP_RTO_MIN)} from a fixed 200 ms base whatever {@code rto_min}
  *       or {@code tcp_rto_min_us} say, counted from the first RTO retransmission and checked when
- *       the retransmission timer fires. The first retransmission is a tail-loss probe. A lower RTO
- *       floor gives more retransmissions in the same budget, not an earlier give-up.
+ *       the retransmission timer fires. The first retransmission is a tail-loss probe, one RTO
+ *       floor after the send (also above 200 ms). A lower RTO floor gives more retransmissions in
+ *       the same budget, not an earlier give-up.
+ *   <li>orphans: tcp_orphan_retries 0 means 8 only while the RTO is below the ceiling; an expiry
+ *       that finds it there (reachable with tcp_rto_max_ms lowered) drops the socket.
+ *   <li>a listener's SYN+ACK timer doubles up to the fixed 120 s, whatever tcp_rto_max_ms says.
+ *   <li>orphaned FIN_WAIT2 above 60 s of tcp_fin_timeout lives 2 x (timeout - 60 s) ({@link
+ *       FinWait2}).
  * </ul>
  *
  * @param kernel the kernel version the figures are for
  * @param synLinearTimeouts SYN retransmissions at the initial RTO before it doubles (0 before 6.7)
- * @param rtoMax the RTO ceiling ({@code tcp_rto_max_ms} from 6.15, else 120 s)
+ * @param rtoMax the RTO ceiling of sockets ({@code tcp_rto_max_ms} from 6.15, else 120 s); a
+ *     listener's request sockets keep the fixed 120 s
  * @param connectGiveUp when {@code connect()} fails with ETIMEDOUT, from the call
  * @param synRetransmissions when each SYN retransmission goes out (typical), from the call
  * @param connectBudget the time budget of tcp_syn_retries, from the first SYN
@@ -52,10 +59,12 @@ import java.util.function.BiFunction;
  * @param tailLossProbe when a lost last segment is first resent (tail-loss probe), from the send
  * @param establishedBudget the give-up budget of tcp_retries2, from the first retransmission
  * @param orphanBudget the give-up budget of an orphan, from the first retransmission
- * @param orphanRetries effective tcp_orphan_retries (0 means 8 while the socket is alive)
+ * @param orphanRetries effective tcp_orphan_retries (0 means 8 while the socket is alive: its RTO
+ *     below the ceiling)
  * @param orphanGiveUp when an orphaned FIN_WAIT1 socket whose FIN is never acknowledged is dropped,
  *     from close()
- * @param finWait2Lifetime how long an orphaned FIN_WAIT2 socket lives, from close()
+ * @param finWait2Lifetime how long an orphaned FIN_WAIT2 socket lives, from close() (see {@link
+ *     FinWait2})
  * @param ephemeralPorts ports in ip_local_port_range
  * @param maxNewConnectionsPerSecondPerDestination ports / 60 s TIME_WAIT, without tw_reuse
  */
@@ -146,8 +155,8 @@ public record TcpTimings(
         estimate((rtt, late) -> connect(synRetries, linear, rtoMax, late).giveUp()),
         connect(synRetries, linear, rtoMax, TYPICAL).retransmissions(),
         RetransmissionTimer.budget(synRetries, INITIAL_RTO, rtoMax),
-        estimate((rtt, late) -> synAckExpiry(synAckRetries, rtoMax, late)),
-        estimate((rtt, late) -> synAckExpiry(synAckRetries + 1, rtoMax, late)),
+        estimate((rtt, late) -> synAckExpiry(synAckRetries, late)),
+        estimate((rtt, late) -> synAckExpiry(synAckRetries + 1, late)),
         estimate((rtt, late) -> keepalive(keepaliveTime, keepaliveIntvl, keepaliveProbes, late)),
         estimate((rtt, late) -> data(retries2, floor, rtoMax, rtt, late).giveUp()),
         data(retries2, floor, rtoMax, Rtt.TYPICAL, TYPICAL).retransmissions().size(),
@@ -157,8 +166,8 @@ public record TcpTimings(
         RetransmissionTimer.budget(retries2, RTO_MIN, rtoMax),
         orphan,
         RetransmissionTimer.budget(orphan, RTO_MIN, rtoMax),
-        estimate((rtt, late) -> data(orphan, floor, rtoMax, rtt, late).giveUp()),
-        estimate((rtt, late) -> finWait2(finTimeout, rtt.rto(floor), late)),
+        estimate((rtt, late) -> orphan(orphanSetting, floor, rtoMax, rtt, late).giveUp()),
+        estimate((rtt, late) -> FinWait2.lifetime(finTimeout, rtt.rto(floor), late)),
         portCount,
         portCount / (double) TIME_WAIT.toSeconds());
   }
@@ -175,6 +184,7 @@ public record TcpTimings(
             Duration.ZERO,
             INITIAL_RTO,
             true,
+            RetransmissionTimer.budget(synRetries, INITIAL_RTO, rtoMax),
             RetransmissionTimer.budget(synRetries, INITIAL_RTO, rtoMax),
             synRetries + linear,
             linear,
@@ -206,13 +216,16 @@ public record TcpTimings(
    * A listener's request socket ({@code reqsk_timer_handler()}): the timer starts at 1 s and
    * doubles (no linear phase, no time budget); SYN+ACK retransmission k goes out at expiry k, and
    * the request is dropped at the expiry after the last retransmission. Returns expiry {@code n}.
+   * The doubling is capped at the fixed 120 s ({@code reqsk_timeout(req, TCP_RTO_MAX)}), not at
+   * tcp_rto_max_ms: a request is no socket with an {@code icsk_rto_max}. Measured on 6.18 with
+   * tcp_rto_max_ms 1000 and tcp_synack_retries 3: dropped after 15.4 s (1 + 2 + 4 + 8 s), not 4 s.
    */
-  private static Duration synAckExpiry(int n, Duration rtoMax, double lateness) {
+  private static Duration synAckExpiry(int n, double lateness) {
     Duration t = Duration.ZERO;
     Duration rto = INITIAL_RTO;
     for (int k = 0; k < n; k++) {
       t = t.plus(rto).plus(RetransmissionTimer.late(rto, lateness));
-      rto = rto.multipliedBy(2).compareTo(rtoMax) > 0 ? rtoMax : rto.multipliedBy(2);
+      rto = rto.multipliedBy(2).compareTo(RTO_MAX) > 0 ? RTO_MAX : rto.multipliedBy(2);
     }
     return t;
   }
@@ -230,23 +243,39 @@ public record TcpTimings(
   }
 
   /**
-   * Orphaned FIN_WAIT2 ({@code tcp_fin_time()}): tcp_fin_timeout, but at least 3.5 RTO; the socket
-   * lives on as a TIME_WAIT-like mini socket for that time.
-   */
-  private static Duration finWait2(long finTimeoutSeconds, Duration rto, double lateness) {
-    Duration minimum = rto.multipliedBy(4).minus(rto.dividedBy(2));
-    Duration tmo = Duration.ofSeconds(finTimeoutSeconds);
-    tmo = tmo.compareTo(minimum) < 0 ? minimum : tmo;
-    return tmo.plus(RetransmissionTimer.late(tmo, lateness));
-  }
-
-  /**
    * Unanswered data (or a FIN): a tail-loss probe after the probe timeout, then RTO retransmissions
    * doubling from the connection's RTO; given up by the time budget of {@code retries} from the
    * fixed 200 ms base.
    */
   private static RetransmissionTimer.Outcome data(
       int retries, Duration floor, Duration rtoMax, Rtt rtt, double lateness) {
+    Duration budget = RetransmissionTimer.budget(retries, RTO_MIN, rtoMax);
+    return unanswered(budget, budget, floor, rtoMax, rtt, lateness);
+  }
+
+  /**
+   * An orphan's unanswered FIN: as {@link #data}, with the budget of tcp_orphan_retries. A setting
+   * of 0 means 8 only while the socket is "alive", its RTO below the ceiling ({@code
+   * tcp_orphan_retries(sk, alive)}); at an expiry that finds the RTO at the ceiling it is 0 again,
+   * a budget of 200 ms, long spent: the socket is dropped at once. With the 120 s ceiling the
+   * budget of 8 runs out first; with tcp_rto_max_ms lowered (6.15+) the ceiling comes first (1 s:
+   * after about 2.7 s instead of 7.4 s).
+   */
+  private static RetransmissionTimer.Outcome orphan(
+      int setting, Duration floor, Duration rtoMax, Rtt rtt, double lateness) {
+    int retries = setting == 0 ? ORPHAN_RETRIES_WHEN_ZERO : setting;
+    Duration budget = RetransmissionTimer.budget(retries, RTO_MIN, rtoMax);
+    Duration atCeiling = RetransmissionTimer.budget(setting, RTO_MIN, rtoMax);
+    return unanswered(budget, atCeiling, floor, rtoMax, rtt, lateness);
+  }
+
+  private static RetransmissionTimer.Outcome unanswered(
+      Duration budget,
+      Duration budgetAtCeiling,
+      Duration floor,
+      Duration rtoMax,
+      Rtt rtt,
+      double lateness) {
     Duration pto = rtt.probeTimeout(floor);
     Duration tlpFires = pto.plus(RetransmissionTimer.late(pto, lateness));
     return RetransmissionTimer.run(
@@ -254,7 +283,8 @@ public record TcpTimings(
             tlpFires,
             rtt.rto(floor),
             false,
-            RetransmissionTimer.budget(retries, RTO_MIN, rtoMax),
+            budget,
+            budgetAtCeiling,
             Integer.MAX_VALUE,
             0,
             rtoMax,
@@ -267,8 +297,11 @@ public record TcpTimings(
    * so at least one jiffy above a whole-jiffy floor (LOW: 1 ms, HZ=1000); a few ms above the floor
    * on a LAN ({@code ss -ti} shows rto:204 for the 200 ms floor); RTT samples inflated by delayed
    * ACKs lift it further (HIGH: a quarter above the floor). The tail-loss probe timeout of a single
-   * segment in flight is about the delayed-ACK maximum, itself capped by the floor; LOW is a peer
-   * without SACK, which gets no tail-loss probe.
+   * segment in flight is srtt/4 plus the RTO floor ({@code tcp_rto_min_us(sk)} in {@code
+   * tcp_schedule_loss_probe()}), rounded up to jiffies and at most the time left to the RTO: on a
+   * LAN the RTO itself, for any floor. (Not the 200 ms delayed-ACK maximum: with a route rto_min of
+   * 500 ms and tcp_retries2 1, 6.18 gave up after 2.04 s, which a 200 ms probe puts at 1.75 s.) LOW
+   * is a peer without SACK, which gets no tail-loss probe.
    */
   private enum Rtt {
     LOW,
@@ -284,11 +317,9 @@ public record TcpTimings(
     }
 
     Duration probeTimeout(Duration floor) {
-      Duration delackMax = floor.compareTo(RTO_MIN) < 0 ? floor : RTO_MIN;
       return switch (this) {
         case LOW -> Duration.ZERO;
-        case TYPICAL -> TimerWheel.inJiffies(delackMax);
-        case HIGH -> rto(floor);
+        case TYPICAL, HIGH -> rto(floor);
       };
     }
   }
