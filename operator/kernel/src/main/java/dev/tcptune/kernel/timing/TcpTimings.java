@@ -5,6 +5,7 @@ import dev.tcptune.kernel.catalog.Tunable;
 import dev.tcptune.kernel.catalog.TunableCatalog;
 import dev.tcptune.kernel.sysctl.SysctlValues;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -152,22 +153,23 @@ public record TcpTimings(
         kernel,
         linear,
         rtoMax,
-        estimate((rtt, late) -> connect(synRetries, linear, rtoMax, late).giveUp()),
+        estimate(floor, (rtt, late) -> connect(synRetries, linear, rtoMax, late).giveUp()),
         connect(synRetries, linear, rtoMax, TYPICAL).retransmissions(),
         RetransmissionTimer.budget(synRetries, INITIAL_RTO, rtoMax),
-        estimate((rtt, late) -> synAckExpiry(synAckRetries, late)),
-        estimate((rtt, late) -> synAckExpiry(synAckRetries + 1, late)),
-        estimate((rtt, late) -> keepalive(keepaliveTime, keepaliveIntvl, keepaliveProbes, late)),
-        estimate((rtt, late) -> data(retries2, floor, rtoMax, rtt, late).giveUp()),
-        data(retries2, floor, rtoMax, Rtt.TYPICAL, TYPICAL).retransmissions().size(),
+        estimate(floor, (rtt, late) -> synAckExpiry(synAckRetries, late)),
+        estimate(floor, (rtt, late) -> synAckExpiry(synAckRetries + 1, late)),
+        estimate(
+            floor, (rtt, late) -> keepalive(keepaliveTime, keepaliveIntvl, keepaliveProbes, late)),
+        estimate(floor, (rtt, late) -> data(retries2, floor, rtoMax, rtt, late).giveUp()),
+        data(retries2, floor, rtoMax, Rtt.typical(floor), TYPICAL).retransmissions().size(),
         floor,
-        Rtt.TYPICAL.rto(floor),
-        Rtt.TYPICAL.probeTimeout(floor),
+        Rtt.typical(floor).rto(),
+        Rtt.typical(floor).probeTimeout(),
         RetransmissionTimer.budget(retries2, RTO_MIN, rtoMax),
         orphan,
         RetransmissionTimer.budget(orphan, RTO_MIN, rtoMax),
-        estimate((rtt, late) -> orphan(orphanSetting, floor, rtoMax, rtt, late).giveUp()),
-        estimate((rtt, late) -> FinWait2.lifetime(finTimeout, rtt.rto(floor), late)),
+        estimate(floor, (rtt, late) -> orphan(orphanSetting, floor, rtoMax, rtt, late).giveUp()),
+        estimate(floor, (rtt, late) -> FinWait2.lifetime(finTimeout, rtt.rto(), late)),
         portCount,
         portCount / (double) TIME_WAIT.toSeconds());
   }
@@ -195,14 +197,16 @@ public record TcpTimings(
   /**
    * A figure over what the model cannot know: how far the connection's RTO sits above its floor and
    * how late each timer fires. Typical: a LAN RTO, timers half a bucket late; the range is the
-   * least and the most over every combination, since a give-up is not always monotonic in them (a
-   * slightly higher RTO can reach a budget one expiry earlier).
+   * least and the most over every combination, since a give-up is not monotonic in them: a slightly
+   * higher RTO can reach a budget one expiry earlier, or reach the ceiling one doubling earlier
+   * (tcp_rto_max_ms 1000, an orphan with 0 retries: dropped after 2.0 s with a 250 ms RTO, 3.0 s
+   * with 249 ms), so every RTO of the range is tried, not only its ends.
    */
-  private static Estimate estimate(BiFunction<Rtt, Double, Duration> figure) {
-    Duration typical = figure.apply(Rtt.TYPICAL, TYPICAL);
+  private static Estimate estimate(Duration floor, BiFunction<Rtt, Double, Duration> figure) {
+    Duration typical = figure.apply(Rtt.typical(floor), TYPICAL);
     Duration earliest = typical;
     Duration latest = typical;
-    for (Rtt rtt : Rtt.values()) {
+    for (Rtt rtt : Rtt.range(floor)) {
       for (double lateness : LATENESS) {
         Duration d = figure.apply(rtt, lateness);
         earliest = d.compareTo(earliest) < 0 ? d : earliest;
@@ -276,12 +280,12 @@ public record TcpTimings(
       Duration rtoMax,
       Rtt rtt,
       double lateness) {
-    Duration pto = rtt.probeTimeout(floor);
+    Duration pto = rtt.probeTimeout();
     Duration tlpFires = pto.plus(RetransmissionTimer.late(pto, lateness));
     return RetransmissionTimer.run(
         new RetransmissionTimer.Schedule(
             tlpFires,
-            rtt.rto(floor),
+            rtt.rto(),
             false,
             budget,
             budgetAtCeiling,
@@ -294,33 +298,44 @@ public record TcpTimings(
   /**
    * What the connection's round trip does to its timers, on a path whose round trip is well below
    * the RTO floor. The RTO is srtt + rttvar with rttvar at least the floor, rounded up to jiffies,
-   * so at least one jiffy above a whole-jiffy floor (LOW: 1 ms, HZ=1000); a few ms above the floor
-   * on a LAN ({@code ss -ti} shows rto:204 for the 200 ms floor); RTT samples inflated by delayed
-   * ACKs lift it further (HIGH: a quarter above the floor). The tail-loss probe timeout of a single
-   * segment in flight is srtt/4 plus the RTO floor ({@code tcp_rto_min_us(sk)} in {@code
-   * tcp_schedule_loss_probe()}), rounded up to jiffies and at most the time left to the RTO: on a
-   * LAN the RTO itself, for any floor. (Not the 200 ms delayed-ACK maximum: with a route rto_min of
-   * 500 ms and tcp_retries2 1, 6.18 gave up after 2.04 s, which a 200 ms probe puts at 1.75 s.) LOW
-   * is a peer without SACK, which gets no tail-loss probe.
+   * so at least one jiffy above a whole-jiffy floor (1 ms at HZ=1000); a few ms above the floor on
+   * a LAN ({@code ss -ti} shows rto:204 for the 200 ms floor); RTT samples inflated by delayed ACKs
+   * or a busy peer lift it further (up to a quarter above the floor). The tail-loss probe timeout
+   * of a single segment in flight is srtt/4 plus the RTO floor ({@code tcp_rto_min_us(sk)} in
+   * {@code tcp_schedule_loss_probe()}), rounded up to jiffies and at most the time left to the RTO:
+   * on a LAN the RTO itself, for any floor. (Not the 200 ms delayed-ACK maximum: with a route
+   * rto_min of 500 ms and tcp_retries2 1, 6.18 gave up after 2.04 s, which a 200 ms probe puts at
+   * 1.75 s.) A peer without SACK gets no tail-loss probe.
+   *
+   * @param rto the connection's RTO
+   * @param probeTimeout the tail-loss probe timeout, zero for no probe
    */
-  private enum Rtt {
-    LOW,
-    TYPICAL,
-    HIGH;
+  private record Rtt(Duration rto, Duration probeTimeout) {
 
-    Duration rto(Duration floor) {
-      return switch (this) {
-        case LOW -> floor.plus(SHORTEST_JIFFY);
-        case TYPICAL -> TimerWheel.inJiffies(floor).plus(TimerWheel.JIFFY);
-        case HIGH -> TimerWheel.inJiffies(floor.plus(floor.dividedBy(4))).plus(TimerWheel.JIFFY);
-      };
+    /** Most RTOs tried between the least and the most: enough for a floor of any size. */
+    private static final int STEPS = 64;
+
+    /** A LAN: one jiffy above the floor, the probe as late as the RTO. */
+    static Rtt typical(Duration floor) {
+      Duration rto = TimerWheel.inJiffies(floor).plus(TimerWheel.JIFFY);
+      return new Rtt(rto, rto);
     }
 
-    Duration probeTimeout(Duration floor) {
-      return switch (this) {
-        case LOW -> Duration.ZERO;
-        case TYPICAL, HIGH -> rto(floor);
-      };
+    /**
+     * Every case the range covers: the least RTO (1 ms above the floor) without a probe, then each
+     * RTO in jiffies from the typical one to a quarter above the floor, each with its probe.
+     */
+    static List<Rtt> range(Duration floor) {
+      List<Rtt> all = new ArrayList<>();
+      all.add(new Rtt(floor.plus(SHORTEST_JIFFY), Duration.ZERO));
+      Duration low = typical(floor).rto();
+      Duration high = TimerWheel.inJiffies(floor.plus(floor.dividedBy(4))).plus(TimerWheel.JIFFY);
+      Duration step = high.minus(low).dividedBy(STEPS);
+      step = step.compareTo(TimerWheel.JIFFY) < 0 ? TimerWheel.JIFFY : step;
+      for (Duration rto = low; rto.compareTo(high) <= 0; rto = rto.plus(step)) {
+        all.add(new Rtt(rto, rto));
+      }
+      return all;
     }
   }
 
