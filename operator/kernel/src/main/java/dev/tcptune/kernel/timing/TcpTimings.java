@@ -160,15 +160,15 @@ public record TcpTimings(
         estimate(floor, (rtt, late) -> synAckExpiry(synAckRetries + 1, late)),
         estimate(
             floor, (rtt, late) -> keepalive(keepaliveTime, keepaliveIntvl, keepaliveProbes, late)),
-        estimate(floor, (rtt, late) -> data(retries2, floor, rtoMax, rtt, late).giveUp()),
-        data(retries2, floor, rtoMax, Rtt.typical(floor), TYPICAL).retransmissions().size(),
+        estimate(floor, (rtt, late) -> data(retries2, rtoMax, rtt, late).giveUp()),
+        data(retries2, rtoMax, Rtt.typical(floor), TYPICAL).retransmissions().size(),
         floor,
         Rtt.typical(floor).rto(),
         Rtt.typical(floor).probeTimeout(),
         RetransmissionTimer.budget(retries2, RTO_MIN, rtoMax),
         orphan,
         RetransmissionTimer.budget(orphan, RTO_MIN, rtoMax),
-        estimate(floor, (rtt, late) -> orphan(orphanSetting, floor, rtoMax, rtt, late).giveUp()),
+        estimate(floor, (rtt, late) -> orphan(orphanSetting, rtoMax, rtt, late).giveUp()),
         estimate(floor, (rtt, late) -> FinWait2.lifetime(finTimeout, rtt.rto(), late)),
         portCount,
         portCount / (double) TIME_WAIT.toSeconds());
@@ -252,9 +252,9 @@ public record TcpTimings(
    * fixed 200 ms base.
    */
   private static RetransmissionTimer.Outcome data(
-      int retries, Duration floor, Duration rtoMax, Rtt rtt, double lateness) {
+      int retries, Duration rtoMax, Rtt rtt, double lateness) {
     Duration budget = RetransmissionTimer.budget(retries, RTO_MIN, rtoMax);
-    return unanswered(budget, budget, floor, rtoMax, rtt, lateness);
+    return unanswered(budget, budget, rtoMax, rtt, lateness);
   }
 
   /**
@@ -266,20 +266,15 @@ public record TcpTimings(
    * after about 2.7 s instead of 7.4 s).
    */
   private static RetransmissionTimer.Outcome orphan(
-      int setting, Duration floor, Duration rtoMax, Rtt rtt, double lateness) {
+      int setting, Duration rtoMax, Rtt rtt, double lateness) {
     int retries = setting == 0 ? ORPHAN_RETRIES_WHEN_ZERO : setting;
     Duration budget = RetransmissionTimer.budget(retries, RTO_MIN, rtoMax);
     Duration atCeiling = RetransmissionTimer.budget(setting, RTO_MIN, rtoMax);
-    return unanswered(budget, atCeiling, floor, rtoMax, rtt, lateness);
+    return unanswered(budget, atCeiling, rtoMax, rtt, lateness);
   }
 
   private static RetransmissionTimer.Outcome unanswered(
-      Duration budget,
-      Duration budgetAtCeiling,
-      Duration floor,
-      Duration rtoMax,
-      Rtt rtt,
-      double lateness) {
+      Duration budget, Duration budgetAtCeiling, Duration rtoMax, Rtt rtt, double lateness) {
     Duration pto = rtt.probeTimeout();
     Duration tlpFires = pto.plus(RetransmissionTimer.late(pto, lateness));
     return RetransmissionTimer.run(
