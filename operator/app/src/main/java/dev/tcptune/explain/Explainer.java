@@ -74,13 +74,19 @@ public final class Explainer {
         String.format(
             "an orphaned closing socket (FIN_WAIT1) whose FIN is never acknowledged is dropped %s"
                 + " after close() (tcp_orphan_retries %s%s: a budget of %s from the 200 ms base);"
-                + " an orphaned FIN_WAIT2 socket lives %s (tcp_fin_timeout %s s)",
+                + " an orphaned FIN_WAIT2 socket lives %s (tcp_fin_timeout %s s%s)",
             about(t.orphanGiveUp()),
             value(values, TunableCatalog.TCP_ORPHAN_RETRIES),
-            "0".equals(value(values, TunableCatalog.TCP_ORPHAN_RETRIES)) ? ", 0 means 8" : "",
+            "0".equals(value(values, TunableCatalog.TCP_ORPHAN_RETRIES))
+                ? ", 0 means 8 while the RTO is below the ceiling and 0 once it reaches it"
+                : "",
             human(t.orphanBudget()),
             about(t.finWait2Lifetime()),
-            value(values, TunableCatalog.TCP_FIN_TIMEOUT)));
+            value(values, TunableCatalog.TCP_FIN_TIMEOUT),
+            Long.parseLong(value(values, TunableCatalog.TCP_FIN_TIMEOUT))
+                    > TcpTimings.TIME_WAIT.toSeconds()
+                ? "; above the 60 s TIME_WAIT length the kernel keeps it 2 x (timeout - 60 s)"
+                : ""));
     facts.add(
         String.format(
             "%d ephemeral ports / 60 s TIME_WAIT = at most %.0f new connections per second to one destination"

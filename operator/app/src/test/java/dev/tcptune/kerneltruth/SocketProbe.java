@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +31,14 @@ import java.util.List;
  *       stdin write one byte and wait for its echo: "failed MILLIS ERROR" counted from the write.
  *   <li>{@code keepalive HOST PORT}: connect, 20 echoed round trips, "up LOCALPORT"; on a line from
  *       stdin turn SO_KEEPALIVE on and read: "failed MILLIS ERROR" counted from then.
+ *   <li>{@code syn HOST PORT}: one SYN (a non-blocking connect()), then the socket is closed, so no
+ *       SYN is ever retransmitted: "sent NANOS", {@link System#nanoTime()} just before connect().
+ *   <li>{@code requests 0 PORT}: watch {@code /proc/net/tcp} and {@code tcp6} for a half-open
+ *       request (SYN_RECV) on local port PORT: "watching", then "seen" when one appears, then
+ *       "dropped NANOS LAST" when it is gone: {@link System#nanoTime()} of the first look that
+ *       missed it and of the last that found it. Both probes run on this machine, where nanoTime is
+ *       CLOCK_MONOTONIC, one clock for every process: the test subtracts "sent" from "dropped"
+ *       without depending on when this probe first noticed the request.
  *   <li>{@code close HOST PORT}: connect, 20 echoed round trips, "up LOCALPORT"; on a line from
  *       stdin close(), watch the closed socket in {@code /proc/net/tcp} of the namespace until it
  *       is gone, print "gone MILLIS STATES" (from close(); the states it was seen in, in order, as
@@ -48,6 +57,17 @@ public final class SocketProbe {
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     switch (mode) {
       case "serve" -> serve(port);
+      case "syn" -> {
+        warmUpConnect();
+        try (SocketChannel ch = SocketChannel.open()) {
+          ch.configureBlocking(false);
+          // connect() sends the SYN before it returns; closing a SYN_SENT socket sends nothing.
+          long sent = System.nanoTime();
+          ch.connect(new InetSocketAddress(host, port));
+          say("sent " + sent);
+        }
+      }
+      case "requests" -> watchRequest(port);
       case "connect" -> {
         warmUpConnect();
         say("connecting");
@@ -86,7 +106,9 @@ public final class SocketProbe {
       }
       default ->
           throw new IllegalArgumentException(
-              "mode: '" + mode + "' (allowed: serve, connect, data, keepalive, close)");
+              "mode: '"
+                  + mode
+                  + "' (allowed: serve, connect, syn, requests, data, keepalive, close)");
     }
   }
 
@@ -205,8 +227,7 @@ public final class SocketProbe {
 
   /** The state of the TCP socket from local port to remote port, null when there is none. */
   private static String state(int localPort, int remotePort) throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc/net/tcp"))) {
-      String[] f = line.trim().split("\\s+");
+    for (String[] f : sockets()) {
       // sl local_address rem_address st ...: addresses as HEXIP:HEXPORT
       if (f.length > 3
           && f[1].endsWith(String.format(":%04X", localPort))
@@ -216,6 +237,48 @@ public final class SocketProbe {
       }
     }
     return null;
+  }
+
+  /** The lines of {@code /proc/net/tcp} and {@code /proc/net/tcp6}, split into fields. */
+  private static List<String[]> sockets() throws IOException {
+    List<String[]> all = new ArrayList<>();
+    for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+      Path p = Path.of(table);
+      if (Files.exists(p)) {
+        for (String line : Files.readAllLines(p)) {
+          all.add(line.trim().split("\\s+"));
+        }
+      }
+    }
+    return all;
+  }
+
+  /** True when a request socket (SYN_RECV, state 03) waits on local port {@code port}. */
+  private static boolean hasRequest(int port) throws IOException {
+    for (String[] f : sockets()) {
+      if (f.length > 3 && f[1].endsWith(String.format(":%04X", port)) && f[3].equals("03")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Follows the half-open request of a listener on this process's clock: the first SYN+ACK goes out
+   * when the request appears, and the kernel drops the request after its last retransmission.
+   */
+  private static void watchRequest(int port) throws IOException, InterruptedException {
+    say("watching");
+    while (!hasRequest(port)) {
+      Thread.sleep(1);
+    }
+    say("seen");
+    long present = System.nanoTime();
+    while (hasRequest(port)) {
+      present = System.nanoTime();
+      Thread.sleep(WATCH_INTERVAL_MILLIS);
+    }
+    say("dropped " + System.nanoTime() + " " + present);
   }
 
   private static void waitForFailure(Socket s, long from) {

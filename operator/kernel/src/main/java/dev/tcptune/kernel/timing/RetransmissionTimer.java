@@ -33,6 +33,9 @@ final class RetransmissionTimer {
    * @param stampAtConnect true when {@code retrans_stamp} is the time of the first transmission
    *     (SYN_SENT: set by {@code tcp_connect()}), false when it is the first RTO retransmission
    * @param budget the time budget of {@code retransmits_timed_out()}
+   * @param budgetAtCeiling the budget at an expiry that finds the RTO at the ceiling: the same,
+   *     except for an orphan whose tcp_orphan_retries 0 means 8 only while its RTO is below the
+   *     ceiling ({@code alive} in {@code tcp_write_timeout()}) and 0 once it is there
    * @param maxRetransmissions the count limit ({@code Integer.MAX_VALUE} when only the budget
    *     counts)
    * @param linearTimeouts retransmissions that keep the initial RTO before it doubles ({@code
@@ -45,6 +48,7 @@ final class RetransmissionTimer {
       Duration rto,
       boolean stampAtConnect,
       Duration budget,
+      Duration budgetAtCeiling,
       int maxRetransmissions,
       int linearTimeouts,
       Duration rtoMax,
@@ -63,7 +67,8 @@ final class RetransmissionTimer {
       if (retransmits >= s.maxRetransmissions()) {
         return new Outcome(fires, List.copyOf(sent));
       }
-      if (retransmits > 0 && fires.minus(stamp).compareTo(s.budget()) >= 0) {
+      Duration budget = rto.compareTo(s.rtoMax()) >= 0 ? s.budgetAtCeiling() : s.budget();
+      if (retransmits > 0 && fires.minus(stamp).compareTo(budget) >= 0) {
         return new Outcome(fires, List.copyOf(sent));
       }
       if (stamp == null) {

@@ -5,6 +5,7 @@ import dev.tcptune.kernel.catalog.Tunable;
 import dev.tcptune.kernel.catalog.TunableCatalog;
 import dev.tcptune.kernel.sysctl.SysctlValues;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -29,13 +30,20 @@ import java.util.function.BiFunction;
  *   <li>established and orphaned sockets: the give-up is only a time budget, {@code
  *       tcp_model_timeout(retries, TCP_RTO_MIN)} from a fixed 200 ms base whatever {@code rto_min}
  *       or {@code tcp_rto_min_us} say, counted from the first RTO retransmission and checked when
- *       the retransmission timer fires. The first retransmission is a tail-loss probe. A lower RTO
- *       floor gives more retransmissions in the same budget, not an earlier give-up.
+ *       the retransmission timer fires. The first retransmission is a tail-loss probe, one RTO
+ *       floor after the send (also above 200 ms). A lower RTO floor gives more retransmissions in
+ *       the same budget, not an earlier give-up.
+ *   <li>orphans: tcp_orphan_retries 0 means 8 only while the RTO is below the ceiling; an expiry
+ *       that finds it there (reachable with tcp_rto_max_ms lowered) drops the socket.
+ *   <li>a listener's SYN+ACK timer doubles up to the fixed 120 s, whatever tcp_rto_max_ms says.
+ *   <li>orphaned FIN_WAIT2 above 60 s of tcp_fin_timeout lives 2 x (timeout - 60 s) ({@link
+ *       FinWait2}).
  * </ul>
  *
  * @param kernel the kernel version the figures are for
  * @param synLinearTimeouts SYN retransmissions at the initial RTO before it doubles (0 before 6.7)
- * @param rtoMax the RTO ceiling ({@code tcp_rto_max_ms} from 6.15, else 120 s)
+ * @param rtoMax the RTO ceiling of sockets ({@code tcp_rto_max_ms} from 6.15, else 120 s); a
+ *     listener's request sockets keep the fixed 120 s
  * @param connectGiveUp when {@code connect()} fails with ETIMEDOUT, from the call
  * @param synRetransmissions when each SYN retransmission goes out (typical), from the call
  * @param connectBudget the time budget of tcp_syn_retries, from the first SYN
@@ -52,10 +60,12 @@ import java.util.function.BiFunction;
  * @param tailLossProbe when a lost last segment is first resent (tail-loss probe), from the send
  * @param establishedBudget the give-up budget of tcp_retries2, from the first retransmission
  * @param orphanBudget the give-up budget of an orphan, from the first retransmission
- * @param orphanRetries effective tcp_orphan_retries (0 means 8 while the socket is alive)
+ * @param orphanRetries effective tcp_orphan_retries (0 means 8 while the socket is alive: its RTO
+ *     below the ceiling)
  * @param orphanGiveUp when an orphaned FIN_WAIT1 socket whose FIN is never acknowledged is dropped,
  *     from close()
- * @param finWait2Lifetime how long an orphaned FIN_WAIT2 socket lives, from close()
+ * @param finWait2Lifetime how long an orphaned FIN_WAIT2 socket lives, from close() (see {@link
+ *     FinWait2})
  * @param ephemeralPorts ports in ip_local_port_range
  * @param maxNewConnectionsPerSecondPerDestination ports / 60 s TIME_WAIT, without tw_reuse
  */
@@ -143,22 +153,23 @@ public record TcpTimings(
         kernel,
         linear,
         rtoMax,
-        estimate((rtt, late) -> connect(synRetries, linear, rtoMax, late).giveUp()),
+        estimate(floor, (rtt, late) -> connect(synRetries, linear, rtoMax, late).giveUp()),
         connect(synRetries, linear, rtoMax, TYPICAL).retransmissions(),
         RetransmissionTimer.budget(synRetries, INITIAL_RTO, rtoMax),
-        estimate((rtt, late) -> synAckExpiry(synAckRetries, rtoMax, late)),
-        estimate((rtt, late) -> synAckExpiry(synAckRetries + 1, rtoMax, late)),
-        estimate((rtt, late) -> keepalive(keepaliveTime, keepaliveIntvl, keepaliveProbes, late)),
-        estimate((rtt, late) -> data(retries2, floor, rtoMax, rtt, late).giveUp()),
-        data(retries2, floor, rtoMax, Rtt.TYPICAL, TYPICAL).retransmissions().size(),
+        estimate(floor, (rtt, late) -> synAckExpiry(synAckRetries, late)),
+        estimate(floor, (rtt, late) -> synAckExpiry(synAckRetries + 1, late)),
+        estimate(
+            floor, (rtt, late) -> keepalive(keepaliveTime, keepaliveIntvl, keepaliveProbes, late)),
+        estimate(floor, (rtt, late) -> data(retries2, rtoMax, rtt, late).giveUp()),
+        data(retries2, rtoMax, Rtt.typical(floor), TYPICAL).retransmissions().size(),
         floor,
-        Rtt.TYPICAL.rto(floor),
-        Rtt.TYPICAL.probeTimeout(floor),
+        Rtt.typical(floor).rto(),
+        Rtt.typical(floor).probeTimeout(),
         RetransmissionTimer.budget(retries2, RTO_MIN, rtoMax),
         orphan,
         RetransmissionTimer.budget(orphan, RTO_MIN, rtoMax),
-        estimate((rtt, late) -> data(orphan, floor, rtoMax, rtt, late).giveUp()),
-        estimate((rtt, late) -> finWait2(finTimeout, rtt.rto(floor), late)),
+        estimate(floor, (rtt, late) -> orphan(orphanSetting, rtoMax, rtt, late).giveUp()),
+        estimate(floor, (rtt, late) -> FinWait2.lifetime(finTimeout, rtt.rto(), late)),
         portCount,
         portCount / (double) TIME_WAIT.toSeconds());
   }
@@ -176,6 +187,7 @@ public record TcpTimings(
             INITIAL_RTO,
             true,
             RetransmissionTimer.budget(synRetries, INITIAL_RTO, rtoMax),
+            RetransmissionTimer.budget(synRetries, INITIAL_RTO, rtoMax),
             synRetries + linear,
             linear,
             rtoMax,
@@ -185,14 +197,16 @@ public record TcpTimings(
   /**
    * A figure over what the model cannot know: how far the connection's RTO sits above its floor and
    * how late each timer fires. Typical: a LAN RTO, timers half a bucket late; the range is the
-   * least and the most over every combination, since a give-up is not always monotonic in them (a
-   * slightly higher RTO can reach a budget one expiry earlier).
+   * least and the most over every combination, since a give-up is not monotonic in them: a slightly
+   * higher RTO can reach a budget one expiry earlier, or reach the ceiling one doubling earlier
+   * (tcp_rto_max_ms 1000, an orphan with 0 retries: dropped after 2.0 s with a 250 ms RTO, 3.0 s
+   * with 249 ms), so every RTO of the range is tried, not only its ends.
    */
-  private static Estimate estimate(BiFunction<Rtt, Double, Duration> figure) {
-    Duration typical = figure.apply(Rtt.TYPICAL, TYPICAL);
+  private static Estimate estimate(Duration floor, BiFunction<Rtt, Double, Duration> figure) {
+    Duration typical = figure.apply(Rtt.typical(floor), TYPICAL);
     Duration earliest = typical;
     Duration latest = typical;
-    for (Rtt rtt : Rtt.values()) {
+    for (Rtt rtt : Rtt.range(floor)) {
       for (double lateness : LATENESS) {
         Duration d = figure.apply(rtt, lateness);
         earliest = d.compareTo(earliest) < 0 ? d : earliest;
@@ -206,13 +220,16 @@ public record TcpTimings(
    * A listener's request socket ({@code reqsk_timer_handler()}): the timer starts at 1 s and
    * doubles (no linear phase, no time budget); SYN+ACK retransmission k goes out at expiry k, and
    * the request is dropped at the expiry after the last retransmission. Returns expiry {@code n}.
+   * The doubling is capped at the fixed 120 s ({@code reqsk_timeout(req, TCP_RTO_MAX)}), not at
+   * tcp_rto_max_ms: a request is no socket with an {@code icsk_rto_max}. Measured on 6.18 with
+   * tcp_rto_max_ms 1000 and tcp_synack_retries 3: dropped after 15.4 s (1 + 2 + 4 + 8 s), not 4 s.
    */
-  private static Duration synAckExpiry(int n, Duration rtoMax, double lateness) {
+  private static Duration synAckExpiry(int n, double lateness) {
     Duration t = Duration.ZERO;
     Duration rto = INITIAL_RTO;
     for (int k = 0; k < n; k++) {
       t = t.plus(rto).plus(RetransmissionTimer.late(rto, lateness));
-      rto = rto.multipliedBy(2).compareTo(rtoMax) > 0 ? rtoMax : rto.multipliedBy(2);
+      rto = rto.multipliedBy(2).compareTo(RTO_MAX) > 0 ? RTO_MAX : rto.multipliedBy(2);
     }
     return t;
   }
@@ -230,31 +247,43 @@ public record TcpTimings(
   }
 
   /**
-   * Orphaned FIN_WAIT2 ({@code tcp_fin_time()}): tcp_fin_timeout, but at least 3.5 RTO; the socket
-   * lives on as a TIME_WAIT-like mini socket for that time.
-   */
-  private static Duration finWait2(long finTimeoutSeconds, Duration rto, double lateness) {
-    Duration minimum = rto.multipliedBy(4).minus(rto.dividedBy(2));
-    Duration tmo = Duration.ofSeconds(finTimeoutSeconds);
-    tmo = tmo.compareTo(minimum) < 0 ? minimum : tmo;
-    return tmo.plus(RetransmissionTimer.late(tmo, lateness));
-  }
-
-  /**
    * Unanswered data (or a FIN): a tail-loss probe after the probe timeout, then RTO retransmissions
    * doubling from the connection's RTO; given up by the time budget of {@code retries} from the
    * fixed 200 ms base.
    */
   private static RetransmissionTimer.Outcome data(
-      int retries, Duration floor, Duration rtoMax, Rtt rtt, double lateness) {
-    Duration pto = rtt.probeTimeout(floor);
+      int retries, Duration rtoMax, Rtt rtt, double lateness) {
+    Duration budget = RetransmissionTimer.budget(retries, RTO_MIN, rtoMax);
+    return unanswered(budget, budget, rtoMax, rtt, lateness);
+  }
+
+  /**
+   * An orphan's unanswered FIN: as {@link #data}, with the budget of tcp_orphan_retries. A setting
+   * of 0 means 8 only while the socket is "alive", its RTO below the ceiling ({@code
+   * tcp_orphan_retries(sk, alive)}); at an expiry that finds the RTO at the ceiling it is 0 again,
+   * a budget of 200 ms, long spent: the socket is dropped at once. With the 120 s ceiling the
+   * budget of 8 runs out first; with tcp_rto_max_ms lowered (6.15+) the ceiling comes first (1 s:
+   * after about 2.7 s instead of 7.4 s).
+   */
+  private static RetransmissionTimer.Outcome orphan(
+      int setting, Duration rtoMax, Rtt rtt, double lateness) {
+    int retries = setting == 0 ? ORPHAN_RETRIES_WHEN_ZERO : setting;
+    Duration budget = RetransmissionTimer.budget(retries, RTO_MIN, rtoMax);
+    Duration atCeiling = RetransmissionTimer.budget(setting, RTO_MIN, rtoMax);
+    return unanswered(budget, atCeiling, rtoMax, rtt, lateness);
+  }
+
+  private static RetransmissionTimer.Outcome unanswered(
+      Duration budget, Duration budgetAtCeiling, Duration rtoMax, Rtt rtt, double lateness) {
+    Duration pto = rtt.probeTimeout();
     Duration tlpFires = pto.plus(RetransmissionTimer.late(pto, lateness));
     return RetransmissionTimer.run(
         new RetransmissionTimer.Schedule(
             tlpFires,
-            rtt.rto(floor),
+            rtt.rto(),
             false,
-            RetransmissionTimer.budget(retries, RTO_MIN, rtoMax),
+            budget,
+            budgetAtCeiling,
             Integer.MAX_VALUE,
             0,
             rtoMax,
@@ -264,32 +293,44 @@ public record TcpTimings(
   /**
    * What the connection's round trip does to its timers, on a path whose round trip is well below
    * the RTO floor. The RTO is srtt + rttvar with rttvar at least the floor, rounded up to jiffies,
-   * so at least one jiffy above a whole-jiffy floor (LOW: 1 ms, HZ=1000); a few ms above the floor
-   * on a LAN ({@code ss -ti} shows rto:204 for the 200 ms floor); RTT samples inflated by delayed
-   * ACKs lift it further (HIGH: a quarter above the floor). The tail-loss probe timeout of a single
-   * segment in flight is about the delayed-ACK maximum, itself capped by the floor; LOW is a peer
-   * without SACK, which gets no tail-loss probe.
+   * so at least one jiffy above a whole-jiffy floor (1 ms at HZ=1000); a few ms above the floor on
+   * a LAN ({@code ss -ti} shows rto:204 for the 200 ms floor); RTT samples inflated by delayed ACKs
+   * or a busy peer lift it further (up to a quarter above the floor). The tail-loss probe timeout
+   * of a single segment in flight is srtt/4 plus the RTO floor ({@code tcp_rto_min_us(sk)} in
+   * {@code tcp_schedule_loss_probe()}), rounded up to jiffies and at most the time left to the RTO:
+   * on a LAN the RTO itself, for any floor. (Not the 200 ms delayed-ACK maximum: with a route
+   * rto_min of 500 ms and tcp_retries2 1, 6.18 gave up after 2.04 s, which a 200 ms probe puts at
+   * 1.75 s.) A peer without SACK gets no tail-loss probe.
+   *
+   * @param rto the connection's RTO
+   * @param probeTimeout the tail-loss probe timeout, zero for no probe
    */
-  private enum Rtt {
-    LOW,
-    TYPICAL,
-    HIGH;
+  private record Rtt(Duration rto, Duration probeTimeout) {
 
-    Duration rto(Duration floor) {
-      return switch (this) {
-        case LOW -> floor.plus(SHORTEST_JIFFY);
-        case TYPICAL -> TimerWheel.inJiffies(floor).plus(TimerWheel.JIFFY);
-        case HIGH -> TimerWheel.inJiffies(floor.plus(floor.dividedBy(4))).plus(TimerWheel.JIFFY);
-      };
+    /** Most RTOs tried between the least and the most: enough for a floor of any size. */
+    private static final int STEPS = 64;
+
+    /** A LAN: one jiffy above the floor, the probe as late as the RTO. */
+    static Rtt typical(Duration floor) {
+      Duration rto = TimerWheel.inJiffies(floor).plus(TimerWheel.JIFFY);
+      return new Rtt(rto, rto);
     }
 
-    Duration probeTimeout(Duration floor) {
-      Duration delackMax = floor.compareTo(RTO_MIN) < 0 ? floor : RTO_MIN;
-      return switch (this) {
-        case LOW -> Duration.ZERO;
-        case TYPICAL -> TimerWheel.inJiffies(delackMax);
-        case HIGH -> rto(floor);
-      };
+    /**
+     * Every case the range covers: the least RTO (1 ms above the floor) without a probe, then each
+     * RTO in jiffies from the typical one to a quarter above the floor, each with its probe.
+     */
+    static List<Rtt> range(Duration floor) {
+      List<Rtt> all = new ArrayList<>();
+      all.add(new Rtt(floor.plus(SHORTEST_JIFFY), Duration.ZERO));
+      Duration low = typical(floor).rto();
+      Duration high = TimerWheel.inJiffies(floor.plus(floor.dividedBy(4))).plus(TimerWheel.JIFFY);
+      Duration step = high.minus(low).dividedBy(STEPS);
+      step = step.compareTo(TimerWheel.JIFFY) < 0 ? TimerWheel.JIFFY : step;
+      for (Duration rto = low; rto.compareTo(high) <= 0; rto = rto.plus(step)) {
+        all.add(new Rtt(rto, rto));
+      }
+      return all;
     }
   }
 

@@ -156,6 +156,77 @@ class TcpTimingsTest {
   }
 
   @Test
+  void orphanRetriesZeroAreZeroAgainOnceTheRtoReachesTheCeiling() {
+    // tcp_write_timeout(): alive = icsk_rto < tcp_rto_max; tcp_orphan_retries(sk, alive) turns 0
+    // into 8 only while alive. With a 1 s ceiling (6.15+): expiries about 0.4 s (first RTO
+    // retransmission), 0.8 s, 1.6 s (RTO doubled to 1 s, the ceiling), 2.6 s: that one finds the
+    // RTO at the ceiling, 0 retries, a 200 ms budget long spent. Measured on 6.18: 2.70 s.
+    Map<String, String> zero = Map.of("net.ipv4.tcp_orphan_retries", "0");
+    TcpTimings lowCeiling = TcpTimings.of(zero, OptionalInt.empty(), K6_18, Duration.ofSeconds(1));
+    within10Percent(lowCeiling.orphanGiveUp().typical(), 2.70);
+    // Without it the budget of 8 with a 1 s cap (7 x 200 ms + 6 x 1 s = 7.4 s) would decide.
+    assertThat(lowCeiling.orphanGiveUp().latest()).isLessThan(Duration.ofMillis(3500));
+    // With the 120 s ceiling the RTO never gets there before the 102.2 s budget of 8 is spent.
+    assertThat(on(K6_18, zero).orphanGiveUp().earliest()).isGreaterThan(Duration.ofMillis(102_200));
+    // A setting other than 0 stays what it is at the ceiling: an orphan with 2 retries gives up
+    // as an established connection with tcp_retries2 2 under the same ceiling.
+    Duration ceiling = Duration.ofSeconds(1);
+    assertThat(
+            TcpTimings.of(
+                    Map.of("net.ipv4.tcp_orphan_retries", "2"), OptionalInt.empty(), K6_18, ceiling)
+                .orphanGiveUp())
+        .isEqualTo(
+            TcpTimings.of(Map.of("net.ipv4.tcp_retries2", "2"), OptionalInt.empty(), K6_18, ceiling)
+                .establishedGiveUp());
+  }
+
+  @Test
+  void finWait2AboveTheTimeWaitLengthLivesTwiceTheExcess() {
+    // tcp_rcv_state_process(): tmo > 60 s arms the keepalive timer for tmo - 60 s; when it fires,
+    // tcp_keepalive_timer() moves the socket to a mini socket for tmo - 60 s again.
+    // Measured on 6.18 with tcp_fin_timeout 75: 30.2 s, 30.3 s.
+    assertThat(finWait2(75).earliest()).isEqualTo(Duration.ofSeconds(30));
+    within10Percent(finWait2(75).typical(), 30.26);
+    assertThat(finWait2(120).earliest()).isEqualTo(Duration.ofSeconds(120));
+    assertThat(finWait2(180).earliest()).isEqualTo(Duration.ofSeconds(240));
+    // Up to 60 s: one mini socket for tcp_fin_timeout (at least 3.5 RTO).
+    assertThat(finWait2(60).earliest()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(finWait2(0).earliest()).isGreaterThan(Duration.ofMillis(700));
+  }
+
+  private static Estimate finWait2(int seconds) {
+    return on(K6_18, Map.of("net.ipv4.tcp_fin_timeout", String.valueOf(seconds)))
+        .finWait2Lifetime();
+  }
+
+  @Test
+  void tailLossProbeWaitsTheFloorAlsoAbove200ms() {
+    // tcp_schedule_loss_probe(): srtt/4 + tcp_rto_min_us(sk), at most the time left to the RTO.
+    // Route rto_min 500 ms, tcp_retries2 1 (budget 600 ms): probe at about 0.5 s, RTO
+    // retransmission at about 1 s (retrans_stamp), the next at about 2 s finds the budget spent.
+    // Measured on 6.18: 2.04 s.
+    TcpTimings t = withRoute(Map.of("net.ipv4.tcp_retries2", "1"), 500);
+    assertThat(t.tailLossProbe()).isBetween(Duration.ofMillis(500), Duration.ofMillis(510));
+    within10Percent(t.establishedGiveUp().typical(), 2.04);
+    // At or below 200 ms nothing changes: the probe waits about the RTO (rto:204).
+    assertThat(TcpTimings.defaults(K6_18).tailLossProbe()).isEqualTo(Duration.ofMillis(204));
+  }
+
+  @Test
+  void synAckTimerIgnoresTcpRtoMaxMs() {
+    // reqsk_timer_handler() doubles up to the fixed TCP_RTO_MAX: 1 + 2 + 4 + 8 s with
+    // tcp_synack_retries 3 whatever tcp_rto_max_ms says. Measured on 6.18 with 1000: 15.46 s.
+    TcpTimings t =
+        TcpTimings.of(
+            Map.of("net.ipv4.tcp_synack_retries", "3"),
+            OptionalInt.empty(),
+            K6_18,
+            Duration.ofSeconds(1));
+    assertThat(t.synAckDrop().earliest()).isEqualTo(Duration.ofSeconds(15));
+    within10Percent(t.synAckDrop().typical(), 15.46);
+  }
+
+  @Test
   void synAckLastRetransmissionAndDrop() {
     // Request timer: 1 s doubling; retransmission k at 2^k - 1 s; dropped at the next expiry.
     TcpTimings t = TcpTimings.defaults(K6_18);
