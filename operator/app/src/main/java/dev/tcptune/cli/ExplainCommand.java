@@ -7,6 +7,8 @@ import dev.tcptune.explain.Explanation;
 import dev.tcptune.kernel.catalog.KernelVersion;
 import dev.tcptune.kernel.exec.NetworkNamespace;
 import dev.tcptune.kernel.exec.ProcessCommandRunner;
+import dev.tcptune.kernel.route.IpRouteTable;
+import dev.tcptune.kernel.route.Route;
 import dev.tcptune.kernel.sysctl.ProcSysctlStore;
 import dev.tcptune.kernel.timing.TimingBasis;
 import dev.tcptune.profile.ProfileFiles;
@@ -15,6 +17,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -100,12 +103,14 @@ final class ExplainCommand implements Callable<Integer> {
                 "--lb-idle-timeout"),
             positive(appConnectTimeoutMillis, "--app-connect-timeout"),
             positive(appReadTimeoutMillis, "--app-read-timeout"));
+    TimingBasis basis = basis();
     Explanation explanation =
         new Explainer()
             .explain(
                 profile.getMetadata().getName(),
                 ProfileTranslator.desiredState(profile.getSpec()),
-                basis(),
+                basis,
+                kernel == null ? routesWithRtoMin() : List.of(),
                 options);
     if (output == Output.json) {
       out.println(Json.EXPLAIN.writeValueAsString(explanation));
@@ -148,6 +153,28 @@ final class ExplainCommand implements Callable<Integer> {
         ProcSysctlStore.forNamespace(NetworkNamespace.named(netns), new ProcessCommandRunner()),
         running,
         "read from network namespace " + netns);
+  }
+
+  /**
+   * The routes of the namespace the values were read from that carry an {@code rto_min}: the kernel
+   * uses it as their RTO floor. A namespace whose routes cannot be listed is explained without
+   * them, and says so on stderr.
+   */
+  private List<Route> routesWithRtoMin() {
+    NetworkNamespace namespace =
+        netns == null ? NetworkNamespace.current() : NetworkNamespace.named(netns);
+    try {
+      return new IpRouteTable(new ProcessCommandRunner(), namespace)
+          .routes().stream().filter(r -> r.rtoMinMillis().isPresent()).toList();
+    } catch (RuntimeException e) {
+      spec.commandLine()
+          .getErr()
+          .println(
+              "explain: the routes could not be listed, figures of routes with their own rto_min"
+                  + " are left out: "
+                  + e.getMessage());
+      return List.of();
+    }
   }
 
   private static Optional<Duration> positive(Long millis, String option) {

@@ -2,6 +2,7 @@ package dev.tcptune.explain;
 
 import dev.tcptune.kernel.apply.DesiredState;
 import dev.tcptune.kernel.catalog.TunableCatalog;
+import dev.tcptune.kernel.route.Route;
 import dev.tcptune.kernel.route.RouteRule;
 import dev.tcptune.kernel.timing.Estimate;
 import dev.tcptune.kernel.timing.TcpTimings;
@@ -12,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -24,8 +26,25 @@ public final class Explainer {
   /** RFC 1122 4.2.3.5: R2 for data should correspond to at least 100 s. */
   private static final Duration RFC1122_R2 = Duration.ofSeconds(100);
 
+  /**
+   * Explains without routes of a namespace (for --kernel, or a namespace none of whose routes
+   * carries an {@code rto_min}).
+   */
   public Explanation explain(
       String profile, DesiredState desired, TimingBasis basis, ExplainOptions options) {
+    return explain(profile, desired, basis, List.of(), options);
+  }
+
+  /**
+   * @param namespaceRoutes the routes of the namespace the basis was read from; those that carry an
+   *     {@code rto_min} no rule of the profile sets get figures of their own
+   */
+  public Explanation explain(
+      String profile,
+      DesiredState desired,
+      TimingBasis basis,
+      List<Route> namespaceRoutes,
+      ExplainOptions options) {
     OptionalInt routeFloor = desired.routeRules().stream().mapToInt(RouteRule::rtoMillis).min();
     TcpTimings t = basis.timings(desired.sysctls(), routeFloor);
     Map<String, String> values = new LinkedHashMap<>(basis.values());
@@ -99,6 +118,8 @@ public final class Explainer {
           "somaxconn is read at listen(): services that are already listening keep their old accept queue"
               + " until they restart");
     }
+    List<RouteTimings> routes = routeTimings(desired, basis, namespaceRoutes);
+    routes.forEach(r -> facts.add(routeFact(r)));
     unsupported(desired, t, facts);
 
     String orphan = desired.sysctls().get(TunableCatalog.TCP_ORPHAN_RETRIES.key());
@@ -120,7 +141,52 @@ public final class Explainer {
     options.loadBalancerIdleTimeout().ifPresent(idle -> lbWarning(values, idle, warnings));
     options.appConnectTimeout().ifPresent(connect -> connectWarning(t, connect, warnings));
     options.appReadTimeout().ifPresent(read -> readWarning(t, read, warnings));
-    return new Explanation(profile, basis, t, facts, warnings);
+    return new Explanation(profile, basis, t, routes, facts, warnings);
+  }
+
+  /**
+   * The namespace's routes with an {@code rto_min} that no rule of the profile matches (a rule's
+   * value replaces the route's once applied, and is already in the main figures), grouped by value.
+   */
+  private static List<RouteTimings> routeTimings(
+      DesiredState desired, TimingBasis basis, List<Route> namespaceRoutes) {
+    Map<Integer, List<String>> byFloor = new TreeMap<>();
+    for (Route route : namespaceRoutes) {
+      if (route.rtoMinMillis().isPresent()
+          && desired.routeRules().stream().noneMatch(rule -> rule.matches(route))) {
+        byFloor
+            .computeIfAbsent(route.rtoMinMillis().getAsInt(), k -> new ArrayList<>())
+            .add(route.describe());
+      }
+    }
+    List<RouteTimings> routes = new ArrayList<>();
+    byFloor.forEach(
+        (millis, described) ->
+            routes.add(
+                new RouteTimings(
+                    millis, described, basis.timings(desired.sysctls(), OptionalInt.of(millis)))));
+    return routes;
+  }
+
+  private static String routeFact(RouteTimings r) {
+    List<String> routes = r.routes();
+    String named =
+        String.join("; ", routes.subList(0, Math.min(3, routes.size())))
+            + (routes.size() > 3 ? "; and " + (routes.size() - 3) + " more" : "");
+    TcpTimings t = r.timings();
+    return String.format(
+        "on %d route%s of the namespace that already carr%s rto_min %d ms, which this profile does"
+            + " not set (%s), that is the RTO floor: an established connection with unanswered"
+            + " data to a dead peer is dropped %s after the write (a tail-loss probe and %d"
+            + " retransmissions), an orphaned FIN_WAIT1 socket %s after close()",
+        routes.size(),
+        routes.size() == 1 ? "" : "s",
+        routes.size() == 1 ? "ies" : "y",
+        r.rtoMinMillis(),
+        named,
+        about(t.establishedGiveUp()),
+        t.establishedRetransmissions(),
+        about(t.orphanGiveUp()));
   }
 
   private static String connectFact(TcpTimings t, String synRetries) {

@@ -58,4 +58,57 @@ class ExplainNetnsKernelTest {
     assertThat(json.at("/facts/0").asText())
         .contains("read from network namespace " + netns.name());
   }
+
+  @Test
+  void aRouteOfTheNamespaceWithItsOwnRtoMinGetsTheFiguresAProfileRuleWouldGive() throws Exception {
+    netns.exec("ip", "link", "add", "d0", "type", "veth", "peer", "name", "d1");
+    netns.exec("ip", "addr", "add", "10.77.0.1/24", "dev", "d0");
+    netns.exec("ip", "link", "set", "d0", "up");
+    netns.exec("ip", "link", "set", "d1", "up");
+    netns.exec("ip", "route", "add", "10.78.0.0/24", "dev", "d0", "rto_min", "50ms");
+    String header =
+        """
+        apiVersion: tcptune.dev/v1alpha1
+        kind: TcpProfile
+        metadata:
+          name: retries
+        spec:
+          retries:
+            retries2: 3
+        """;
+    JsonNode untuned = explainJson(header);
+    JsonNode ruled =
+        explainJson(
+            header
+                + """
+                  rto:
+                    routes:
+                      - destination: 10.78.0.0/24
+                        rtoMin: 50ms
+                """);
+
+    assertThat(untuned.at("/timings/rtoFloor").asDouble()).isEqualTo(0.2);
+    assertThat(untuned.at("/routes/0/rtoMinMillis").asInt()).isEqualTo(50);
+    assertThat(untuned.at("/routes/0/routes/0").asText()).contains("10.78.0.0/24", "d0");
+    assertThat(untuned.at("/routes/0/timings/establishedGiveUp"))
+        .isEqualTo(ruled.at("/timings/establishedGiveUp"));
+    assertThat(untuned.at("/routes/0/timings/establishedGiveUp/typical").asDouble())
+        .isLessThan(untuned.at("/timings/establishedGiveUp/typical").asDouble());
+    assertThat(ruled.at("/routes")).isEmpty();
+  }
+
+  private JsonNode explainJson(String yaml) throws Exception {
+    Path profile = dir.resolve("profile.yaml");
+    Files.writeString(profile, yaml);
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    var cli = TcpTuneCommand.commandLine();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    int exit =
+        cli.execute("explain", "-f", profile.toString(), "-o", "json", "--netns", netns.name());
+    assertThat(exit).as(err.toString()).isZero();
+    assertThat(err.toString()).isEmpty();
+    return new ObjectMapper().readTree(out.toString());
+  }
 }

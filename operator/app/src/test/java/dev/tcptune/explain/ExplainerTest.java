@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tcptune.kernel.apply.DesiredState;
 import dev.tcptune.kernel.apply.Mode;
 import dev.tcptune.kernel.catalog.KernelVersion;
+import dev.tcptune.kernel.route.IpFamily;
+import dev.tcptune.kernel.route.Route;
 import dev.tcptune.kernel.route.RouteRule;
 import dev.tcptune.kernel.timing.TimingBasis;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 class ExplainerTest {
@@ -167,5 +170,46 @@ class ExplainerTest {
         .singleElement()
         .asString()
         .startsWith("spec.retries.retries2 5 drops established connections with unanswered data");
+  }
+
+  @Test
+  void aNamespaceRouteWithItsOwnRtoMinGetsTheFiguresOfThatFloorUnlessARuleSetsIt() {
+    Route internal =
+        Route.of(IpFamily.INET, "unicast", "10.78.0.0/24", "d0", "main")
+            .withRtoMin(OptionalInt.of(50));
+    Route tuned =
+        Route.of(IpFamily.INET, "unicast", "10.79.0.0/24", "d0", "main")
+            .withRtoMin(OptionalInt.of(30));
+    Route plain = Route.of(IpFamily.INET, "unicast", "10.80.0.0/24", "d0", "main");
+    Map<String, String> sysctls = Map.of("net.ipv4.tcp_retries2", "3");
+    DesiredState desired =
+        DesiredState.of(sysctls, List.of(RouteRule.to("10.79.0.0/24", 20)), Mode.ENFORCE);
+
+    Explanation e =
+        explainer.explain(
+            "p", desired, K6_18, List.of(internal, tuned, plain), ExplainOptions.none());
+
+    assertThat(e.routes()).hasSize(1);
+    RouteTimings onInternal = e.routes().get(0);
+    assertThat(onInternal.rtoMinMillis()).isEqualTo(50);
+    assertThat(onInternal.routes()).containsExactly(internal.describe());
+    // The same figures as a profile that sets rto_min 50 ms on that route.
+    Explanation ruled =
+        explainer.explain(
+            "p",
+            DesiredState.of(sysctls, List.of(RouteRule.to("10.78.0.0/24", 50)), Mode.ENFORCE),
+            K6_18,
+            ExplainOptions.none());
+    assertThat(onInternal.timings().establishedGiveUp())
+        .isEqualTo(ruled.timings().establishedGiveUp());
+    assertThat(onInternal.timings().orphanGiveUp()).isEqualTo(ruled.timings().orphanGiveUp());
+    // The main figures stay those of the profile's own rule.
+    assertThat(e.timings().rtoFloor()).isEqualTo(Duration.ofMillis(20));
+    assertThat(e.facts())
+        .anySatisfy(
+            f ->
+                assertThat(f)
+                    .contains("rto_min 50 ms", "10.78.0.0/24")
+                    .contains(Explainer.about(onInternal.timings().establishedGiveUp())));
   }
 }
