@@ -349,8 +349,8 @@ class AgentIT {
   void specThatSlippedPastAdmissionWritesNothing(ControlPlane controlPlane) throws Exception {
     String corePattern = Files.readString(Path.of("/proc/sys/kernel/core_pattern"));
     Map<String, String> before = nsValues(SOMAXCONN);
-    withoutValidation(
-        controlPlane,
+    controlPlane.withoutSpecSchema(
+        "tcpnodestates.tcptune.dev",
         () ->
             create(
                 List.of(
@@ -469,64 +469,6 @@ class AgentIT {
    * Within one check interval, plus time for the check itself and for polling on a busy machine.
    */
   private static final Duration WITHIN_ONE_CHECK = CHECK.plusSeconds(3);
-
-  /**
-   * Runs {@code action} while the TcpNodeState CRD has no schema for its spec, as on a cluster
-   * where someone installed it without validation; the real CRD is back afterwards.
-   */
-  private static void withoutValidation(ControlPlane controlPlane, Runnable action)
-      throws Exception {
-    var crds = controlPlane.adminClient().apiextensions().v1().customResourceDefinitions();
-    String name = "tcpnodestates.tcptune.dev";
-    try {
-      crds.withName(name)
-          .edit(
-              crd -> {
-                var spec =
-                    crd.getSpec()
-                        .getVersions()
-                        .get(0)
-                        .getSchema()
-                        .getOpenAPIV3Schema()
-                        .getProperties();
-                spec.put(
-                    "spec",
-                    new io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaPropsBuilder()
-                        .withType("object")
-                        .withXKubernetesPreserveUnknownFields(true)
-                        .build());
-                return crd;
-              });
-      await("the API server serving the CRD without validation")
-          .atMost(Duration.ofSeconds(30))
-          .ignoreExceptions()
-          .untilAsserted(action::run);
-    } finally {
-      var crd =
-          crds.load(ControlPlane.repositoryRoot().resolve("crds/" + name + ".yaml").toFile())
-              .item();
-      controlPlane
-          .adminClient()
-          .resource(crd)
-          .fieldManager("tcptune-tests")
-          .forceConflicts()
-          .serverSideApply();
-      crds.withName(name)
-          .waitUntilCondition(
-              c ->
-                  c.getSpec()
-                          .getVersions()
-                          .get(0)
-                          .getSchema()
-                          .getOpenAPIV3Schema()
-                          .getProperties()
-                          .get("spec")
-                          .getProperties()
-                      != null,
-              30,
-              java.util.concurrent.TimeUnit.SECONDS);
-    }
-  }
 
   // --- helpers -----------------------------------------------------------------------------
 

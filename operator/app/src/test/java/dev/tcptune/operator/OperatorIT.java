@@ -13,7 +13,6 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaPropsBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -24,7 +23,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -118,63 +116,6 @@ class OperatorIT {
                 .endMetadata()
                 .build())
         .create();
-  }
-
-  /**
-   * Runs {@code action} while the TcpProfile CRD has no schema for its spec, as on a cluster where
-   * someone installed it without validation; the real CRD is back afterwards.
-   */
-  static void withoutProfileValidation(ControlPlane controlPlane, Runnable action)
-      throws Exception {
-    var crds = controlPlane.adminClient().apiextensions().v1().customResourceDefinitions();
-    String name = "tcpprofiles.tcptune.dev";
-    try {
-      crds.withName(name)
-          .edit(
-              crd -> {
-                crd.getSpec()
-                    .getVersions()
-                    .get(0)
-                    .getSchema()
-                    .getOpenAPIV3Schema()
-                    .getProperties()
-                    .put(
-                        "spec",
-                        new JSONSchemaPropsBuilder()
-                            .withType("object")
-                            .withXKubernetesPreserveUnknownFields(true)
-                            .build());
-                return crd;
-              });
-      await("the API server serving the CRD without validation")
-          .atMost(WAIT)
-          .ignoreExceptions()
-          .untilAsserted(action::run);
-    } finally {
-      var crd =
-          crds.load(ControlPlane.repositoryRoot().resolve("crds/" + name + ".yaml").toFile())
-              .item();
-      controlPlane
-          .adminClient()
-          .resource(crd)
-          .fieldManager("tcptune-tests")
-          .forceConflicts()
-          .serverSideApply();
-      crds.withName(name)
-          .waitUntilCondition(
-              c ->
-                  c.getSpec()
-                          .getVersions()
-                          .get(0)
-                          .getSchema()
-                          .getOpenAPIV3Schema()
-                          .getProperties()
-                          .get("spec")
-                          .getProperties()
-                      != null,
-              30,
-              TimeUnit.SECONDS);
-    }
   }
 
   TcpProfile profile(String yaml) {
@@ -540,8 +481,8 @@ class OperatorIT {
     node("bad-1", "bad", Map.of("bad-pool", "z"));
     // The complete CRD refuses this profile at admission (TcpProfileAdmissionIT); the operator
     // must refuse it too where the CRD was installed without its rules.
-    withoutProfileValidation(
-        controlPlane,
+    controlPlane.withoutSpecSchema(
+        "tcpprofiles.tcptune.dev",
         () ->
             profile(
                 """

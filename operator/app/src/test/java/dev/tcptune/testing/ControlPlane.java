@@ -1,6 +1,9 @@
 package dev.tcptune.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.tcptune.localcluster.LocalControlPlane;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaPropsBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -9,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -144,6 +148,55 @@ public final class ControlPlane implements AutoCloseable {
   }
 
   /** The kubeconfig of the admin user, for tools other than the fabric8 client. */
+  /**
+   * Runs {@code action} while the CRD {@code crdName} has no schema for its spec (nor its rules),
+   * as on a cluster where someone installed it without validation; the checked-in CRD is applied
+   * again afterwards, also when {@code action} fails.
+   */
+  public void withoutSpecSchema(String crdName, Runnable action) {
+    var crds = adminClient().apiextensions().v1().customResourceDefinitions();
+    try {
+      crds.withName(crdName)
+          .edit(
+              crd -> {
+                crd.getSpec()
+                    .getVersions()
+                    .get(0)
+                    .getSchema()
+                    .getOpenAPIV3Schema()
+                    .getProperties()
+                    .put(
+                        "spec",
+                        new JSONSchemaPropsBuilder()
+                            .withType("object")
+                            .withXKubernetesPreserveUnknownFields(true)
+                            .build());
+                return crd;
+              });
+      await("the API server serving " + crdName + " without validation")
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .untilAsserted(action::run);
+    } finally {
+      var crd = crds.load(repositoryRoot().resolve("crds/" + crdName + ".yaml").toFile()).item();
+      adminClient().resource(crd).fieldManager("tcptune-tests").forceConflicts().serverSideApply();
+      crds.withName(crdName)
+          .waitUntilCondition(
+              c ->
+                  c.getSpec()
+                          .getVersions()
+                          .get(0)
+                          .getSchema()
+                          .getOpenAPIV3Schema()
+                          .getProperties()
+                          .get("spec")
+                          .getProperties()
+                      != null,
+              30,
+              TimeUnit.SECONDS);
+    }
+  }
+
   public String kubeConfigYaml() {
     return local.kubeConfigYaml();
   }
