@@ -267,17 +267,7 @@ public final class ProfileFiles {
     }
     if (type.getName().startsWith("dev.tcptune.")) {
       // One of our groups: its fields say more than "object".
-      ObjectMapper plain = new ObjectMapper();
-      return "an object with "
-          + plain
-              .getSerializationConfig()
-              .introspect(plain.constructType(type))
-              .findProperties()
-              .stream()
-              .map(property -> property.getName())
-              .filter(name -> !name.equals("twRecycle")) // there only to be refused
-              .sorted()
-              .collect(Collectors.joining(", "));
+      return "an object with " + ProfileValidator.settableFields(type);
     }
     return "an object";
   }

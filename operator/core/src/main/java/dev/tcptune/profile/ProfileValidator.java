@@ -99,6 +99,22 @@ public final class ProfileValidator {
     return errors;
   }
 
+  /**
+   * The JSON names of a settings group's fields a profile may set, sorted: {@code twRecycle} is
+   * there only to be refused.
+   */
+  static String settableFields(Class<?> group) {
+    return GROUPS
+        .getSerializationConfig()
+        .introspect(GROUPS.constructType(group))
+        .findProperties()
+        .stream()
+        .map(property -> property.getName())
+        .filter(name -> !name.equals("twRecycle"))
+        .sorted()
+        .collect(Collectors.joining(", "));
+  }
+
   /** Why spec.timeWait.twRecycle is refused, whatever its value. */
   static String twRecycleRefusal() {
     return "net.ipv4.tcp_tw_recycle is "
@@ -113,16 +129,7 @@ public final class ProfileValidator {
     if (group == null || !GROUPS.valueToTree(group).isEmpty()) {
       return;
     }
-    String names =
-        GROUPS
-            .getSerializationConfig()
-            .introspect(GROUPS.constructType(group.getClass()))
-            .findProperties()
-            .stream()
-            .map(property -> property.getName())
-            .filter(name -> !name.equals("twRecycle")) // there only to be refused
-            .sorted()
-            .collect(Collectors.joining(", "));
+    String names = settableFields(group.getClass());
     errors.add(new FieldError(path, "is empty (allowed: at least one of " + names + ")"));
   }
 
