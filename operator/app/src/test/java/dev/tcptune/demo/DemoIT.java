@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -91,10 +92,15 @@ class DemoIT {
   @Test
   void ctrlCCleansUpEverything() throws Exception {
     demo = start();
-    await("the simulated nodes and their agents")
-        .atMost(Duration.ofMinutes(3))
-        .pollInterval(Duration.ofMillis(200))
-        .until(() -> output().contains("==> 4/6"));
+    try {
+      await("the simulated nodes and their agents")
+          .atMost(Duration.ofMinutes(3))
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> !demo.isAlive() || output().contains("==> 4/6"));
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("the demo did not reach step 4 in 3 minutes:\n" + output(), e);
+    }
+    assertThat(output()).as("the demo ended before step 4").contains("==> 4/6");
 
     new ProcessBuilder("kill", "-INT", String.valueOf(demo.pid())).start().waitFor();
 

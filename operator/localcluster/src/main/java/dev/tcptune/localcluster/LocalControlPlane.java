@@ -2,6 +2,7 @@ package dev.tcptune.localcluster;
 
 import io.fabric8.kubeapitest.KubeAPIServer;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
+import io.fabric8.kubeapitest.KubeAPITestException;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -86,22 +87,10 @@ public final class LocalControlPlane implements AutoCloseable {
       build(checkout, binaryDir, version, progress);
     }
     progress.accept("starting etcd and kube-apiserver " + version + " (" + binaryDir + ")");
-    KubeAPIServer server =
-        new KubeAPIServer(
-            KubeAPIServerConfigBuilder.anAPIServerConfig()
-                .withTestDir(testDir.toString())
-                .withApiServerVersion(version)
-                .withOfflineMode(true)
-                .withUpdateKubeConfig(false)
-                .withWaitForEtcdHealthCheckOnStartup(true)
-                .withStartupTimeout(STARTUP_TIMEOUT_MILLIS)
-                // Nothing of this cluster is reachable from outside this machine.
-                .withApiServerFlag("--bind-address", "127.0.0.1")
-                .build());
+    KubeAPIServer server = startServer(testDir, version, progress);
     KubernetesClient admin = null;
     Path workDir = null;
     try {
-      server.start();
       String kubeConfig = server.getKubeConfigYaml();
       workDir = Files.createTempDirectory("tcptune-controlplane-");
       Files.writeString(workDir.resolve("kubeconfig"), kubeConfig, StandardCharsets.UTF_8);
@@ -117,6 +106,40 @@ public final class LocalControlPlane implements AutoCloseable {
       server.stop();
       deleteRecursively(workDir);
       throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+    }
+  }
+
+  /**
+   * Starts etcd and kube-apiserver, twice at most: kube-api-test picks their ports by binding and
+   * releasing free ones, and another process can take a port before etcd binds it, which makes etcd
+   * exit at once. A second start picks new ports.
+   */
+  private static KubeAPIServer startServer(
+      Path testDir, String version, Consumer<String> progress) {
+    for (int attempt = 1; ; attempt++) {
+      KubeAPIServer server =
+          new KubeAPIServer(
+              KubeAPIServerConfigBuilder.anAPIServerConfig()
+                  .withTestDir(testDir.toString())
+                  .withApiServerVersion(version)
+                  .withOfflineMode(true)
+                  .withUpdateKubeConfig(false)
+                  .withWaitForEtcdHealthCheckOnStartup(true)
+                  .withStartupTimeout(STARTUP_TIMEOUT_MILLIS)
+                  // Nothing of this cluster is reachable from outside this machine.
+                  .withApiServerFlag("--bind-address", "127.0.0.1")
+                  .build());
+      try {
+        server.start();
+        return server;
+      } catch (KubeAPITestException e) {
+        server.stop();
+        if (attempt == 2) {
+          throw e;
+        }
+        progress.accept(
+            "etcd or kube-apiserver did not start (" + e.getMessage() + "); again on new ports");
+      }
     }
   }
 
