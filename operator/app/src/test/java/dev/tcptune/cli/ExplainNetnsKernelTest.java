@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tcptune.kernel.testing.TestNetns;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,12 +37,18 @@ class ExplainNetnsKernelTest {
             timeSeconds: 60
         """);
     StringWriter out = new StringWriter();
-    var cli = TcpTuneCommand.commandLine();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(new StringWriter()));
 
     int exit =
-        cli.execute("explain", "-f", profile.toString(), "-o", "json", "--netns", netns.name());
+        InProcessCli.run(
+            out,
+            new StringWriter(),
+            "explain",
+            "-f",
+            profile.toString(),
+            "-o",
+            "json",
+            "--netns",
+            netns.name());
 
     JsonNode json = new ObjectMapper().readTree(out.toString());
     assertThat(exit).isZero();
@@ -102,11 +107,9 @@ class ExplainNetnsKernelTest {
     Files.writeString(profile, yaml);
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    var cli = TcpTuneCommand.commandLine();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
     int exit =
-        cli.execute("explain", "-f", profile.toString(), "-o", "json", "--netns", netns.name());
+        InProcessCli.run(
+            out, err, "explain", "-f", profile.toString(), "-o", "json", "--netns", netns.name());
     assertThat(exit).as(err.toString()).isZero();
     assertThat(err.toString()).isEmpty();
     return new ObjectMapper().readTree(out.toString());

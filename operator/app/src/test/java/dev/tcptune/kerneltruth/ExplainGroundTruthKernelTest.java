@@ -6,10 +6,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tcptune.cli.TcpTuneCommand;
+import dev.tcptune.cli.InProcessCli;
 import dev.tcptune.kernel.testing.TestNetns;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -544,10 +543,9 @@ class ExplainGroundTruthKernelTest {
               + "\n");
       StringWriter out = new StringWriter();
       StringWriter err = new StringWriter();
-      var cli = TcpTuneCommand.commandLine();
-      cli.setOut(new PrintWriter(out));
-      cli.setErr(new PrintWriter(err));
-      int exit = cli.execute("explain", "-f", file.toString(), "-o", "json", "--netns", netns);
+      int exit =
+          InProcessCli.run(
+              out, err, "explain", "-f", file.toString(), "-o", "json", "--netns", netns);
       assertThat(exit).as("explain exit code; stderr: %s", err).isZero();
       JsonNode json = new ObjectMapper().readTree(out.toString());
       assertThat(json.path("basis").path("source").asText()).contains(netns);
