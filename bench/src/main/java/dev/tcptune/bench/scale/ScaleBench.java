@@ -8,8 +8,9 @@ import java.util.List;
 
 /**
  * Items 4, 5 and 6 of issue 11 on one real kube-apiserver + etcd: convergence of N simulated nodes,
- * the operator's memory with 1,000 nodes and 20 profiles, and one agent process's footprint next to
- * node_exporter's. Prints each figure with its target; {@code bench/run scale} calls it.
+ * the operator's memory with 1,000 nodes and 20 profiles, one agent process's footprint next to
+ * node_exporter's, and what one TcpNodeState write costs the API server. Prints each figure with
+ * its target; {@code bench/run scale} calls it.
  *
  * <pre>
  * mvn -B -q -pl operator/app,bench -am package -DskipTests
@@ -60,6 +61,9 @@ public final class ScaleBench {
       }
       if (options.benchmarks().contains(ScaleOptions.Benchmark.AGENT_FOOTPRINT)) {
         figures.addAll(new AgentFootprint(controlPlane, options, out).run());
+      }
+      if (options.benchmarks().contains(ScaleOptions.Benchmark.WRITE_COST)) {
+        figures.addAll(new WriteCost(controlPlane, options, out).run());
       }
     } finally {
       try {

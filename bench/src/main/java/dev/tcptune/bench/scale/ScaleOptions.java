@@ -24,6 +24,7 @@ import java.util.Set;
  * @param nodeExporter the node_exporter binary for the footprint baseline, when built
  * @param agentJvmFlags the footprint agent's JVM flags instead of the DaemonSet's, to compare
  *     variants; empty: the DaemonSet's
+ * @param writeNodes how many states the write cost benchmark writes, per kind of write
  */
 record ScaleOptions(
     Set<Benchmark> benchmarks,
@@ -36,12 +37,14 @@ record ScaleOptions(
     Duration footprint,
     Path jar,
     Path nodeExporter,
-    Optional<String> agentJvmFlags) {
+    Optional<String> agentJvmFlags,
+    int writeNodes) {
 
   enum Benchmark {
     CONVERGENCE("convergence"),
     OPERATOR_MEMORY("operator-memory"),
-    AGENT_FOOTPRINT("agent-footprint");
+    AGENT_FOOTPRINT("agent-footprint"),
+    WRITE_COST("write-cost");
 
     final String arg;
 
@@ -54,7 +57,8 @@ record ScaleOptions(
       "usage: ScaleBench [--quick] [--nodes 10,100,1000] [--runs 5] [--rollout all|staged|both]"
           + " [--idle 60s]"
           + " [--memory-nodes 1000] [--memory-profiles 20] [--footprint 600s] [--jar PATH]"
-          + " [--node-exporter PATH] [--agent-jvm-flags FLAGS] [convergence] [operator-memory] [agent-footprint]";
+          + " [--node-exporter PATH] [--agent-jvm-flags FLAGS] [--write-nodes 1000] [convergence]"
+          + " [operator-memory] [agent-footprint] [write-cost]";
 
   static ScaleOptions parse(String[] args, Path root) {
     boolean quick = List.of(args).contains("--quick");
@@ -70,6 +74,7 @@ record ScaleOptions(
     Path nodeExporter =
         Path.of(System.getProperty("user.home"), ".cache/tcptune-bench/bin/node_exporter");
     Optional<String> agentJvmFlags = Optional.empty();
+    int writeNodes = quick ? 50 : 1000;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
@@ -84,6 +89,7 @@ record ScaleOptions(
         case "--jar" -> jar = Path.of(value(args, ++i, a)).toAbsolutePath();
         case "--node-exporter" -> nodeExporter = Path.of(value(args, ++i, a)).toAbsolutePath();
         case "--agent-jvm-flags" -> agentJvmFlags = Optional.of(value(args, ++i, a).strip());
+        case "--write-nodes" -> writeNodes = positive(a, value(args, ++i, a));
         default -> benchmarks.add(benchmark(a));
       }
     }
@@ -101,7 +107,8 @@ record ScaleOptions(
         footprint,
         jar,
         nodeExporter,
-        agentJvmFlags);
+        agentJvmFlags,
+        writeNodes);
   }
 
   private static Set<String> rollouts(String text) {

@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The short version of the scale benchmark ({@code ScaleBench --quick}: 10 simulated nodes, the
- * operator process with 10 nodes and 3 profiles, a 20 s agent footprint) on a real kube-apiserver +
- * etcd, so that the harness cannot rot. It checks that every figure is produced, never a time.
+ * operator process with 10 nodes and 3 profiles, a 20 s agent footprint, 50 writes of each kind) on
+ * a real kube-apiserver + etcd, so that the harness cannot rot. It checks that every figure is
+ * produced, never a time.
  */
 class ScaleBenchIT {
 
@@ -50,7 +51,10 @@ class ScaleBenchIT {
                 "idle agent writes/min N=10",
                 "operator resident memory, N=10 P=3",
                 "agent resident memory",
-                "agent CPU"));
+                "agent CPU",
+                "API server CPU per write, 1 settings",
+                "API server CPU per write, 5 settings",
+                "API server CPU per status write, 50 watches"));
     if (Files.isExecutable(options.nodeExporter())) {
       expected.add("baseline node_exporter " + NodeExporterVersion.VERSION);
     }
@@ -62,6 +66,9 @@ class ScaleBenchIT {
     assertThat(figures)
         .filteredOn(f -> f.name().contains("resident memory"))
         .allSatisfy(f -> assertThat(f.value()).as(f.name()).containsPattern("\\d+(\\.\\d)? MiB"));
+    assertThat(figures)
+        .filteredOn(f -> f.name().startsWith("API server CPU per status write"))
+        .allSatisfy(f -> assertThat(f.value()).as(f.name()).contains("(50 events delivered)"));
   }
 
   private static boolean isRootWithIp() {
