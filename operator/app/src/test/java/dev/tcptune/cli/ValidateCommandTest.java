@@ -130,6 +130,49 @@ class ValidateCommandTest {
   }
 
   @Test
+  void whatKubectlGetPrintsIsChecked() throws IOException {
+    // `kubectl get tcpp -o yaml` with several profiles: a v1 List of full objects, status and
+    // server-set metadata included, as a user saves it before upgrading the CRDs.
+    Path exported = dir.resolve("exported.yaml");
+    String item =
+        """
+        - apiVersion: tcptune.dev/v1alpha1
+          kind: TcpProfile
+          metadata:
+            creationTimestamp: "2026-12-07T01:11:01Z"
+            finalizers: [tcptune.dev/restore]
+            generation: 2
+            name: %s
+            resourceVersion: "285"
+            uid: 6cdb6c39-6dd2-453a-93dc-5a85cc167154
+          spec:
+            nodeSelector:
+              matchLabels: %s
+            retries:
+              syn: 3
+          status:
+            observedGeneration: 2
+            matchedNodes: 3
+        """;
+    Files.writeString(
+        exported,
+        "apiVersion: v1\nkind: List\nitems:\n"
+            + item.formatted("web", "{role: web}")
+            + item.formatted("everything", "{}")
+            + "metadata:\n  resourceVersion: \"\"\n");
+
+    int exit = run("validate", exported.toString());
+
+    assertThat(exit).isEqualTo(TcpTuneCommand.ERROR);
+    assertThat(err.toString())
+        .startsWith(
+            "error: "
+                + exported
+                + ": items[1]: spec.nodeSelector.matchLabels: is empty, which would"
+                + " select every node");
+  }
+
+  @Test
   void noFileIsAnError() {
     assertThat(run("validate")).isEqualTo(TcpTuneCommand.ERROR);
     assertThat(err.toString()).contains("no profile file given");

@@ -102,7 +102,7 @@ public final class ProfileFiles {
           source
               + ": "
               + profiles.size()
-              + " documents (allowed: one TcpProfile per file; put each profile in its own file)");
+              + " profiles (allowed: one TcpProfile per file; put each profile in its own file)");
     }
     return profiles.get(0);
   }
@@ -128,9 +128,33 @@ public final class ProfileFiles {
           documents.size() == 1
               ? source + ": "
               : source + ": document " + (i + 1) + " of " + documents.size() + ": ";
-      profiles.add(profile(documents.get(i), where));
+      JsonNode document = documents.get(i);
+      if (isList(document)) {
+        // What `kubectl get tcpp -o yaml` prints, and what kubectl apply -f unpacks.
+        JsonNode items = document.path("items");
+        if (!items.isArray() || items.isEmpty()) {
+          throw new ProfileFileException(
+              where
+                  + "items: "
+                  + (items.isArray() ? "an empty list" : shown(items))
+                  + " is not allowed (allowed: a list of one or more TcpProfile objects)");
+        }
+        for (int k = 0; k < items.size(); k++) {
+          profiles.add(profile(items.get(k), where + "items[" + k + "]: "));
+        }
+      } else {
+        profiles.add(profile(document, where));
+      }
     }
     return profiles;
+  }
+
+  /** A {@code v1} List or a TcpProfileList: kubectl's output for several objects. */
+  private static boolean isList(JsonNode document) {
+    String apiVersion = document.path("apiVersion").asText("");
+    String kind = document.path("kind").asText("");
+    return (apiVersion.equals("v1") && kind.equals("List"))
+        || (apiVersion.equals(API_VERSION) && kind.equals("TcpProfileList"));
   }
 
   private TcpProfile profile(JsonNode tree, String where) throws ProfileFileException {

@@ -153,8 +153,56 @@ class ProfileFilesTest {
 
     assertThatThrownBy(() -> files.parse(one + "---\n" + one, "two.yaml"))
         .hasMessage(
-            "two.yaml: 2 documents (allowed: one TcpProfile per file; put each profile in its own"
+            "two.yaml: 2 profiles (allowed: one TcpProfile per file; put each profile in its own"
                 + " file)");
+  }
+
+  @Test
+  void aListOfOneProfileIsOneProfile() throws ProfileFileException {
+    String list =
+        "apiVersion: v1\nkind: List\nitems:\n- apiVersion: tcptune.dev/v1alpha1\n  kind: TcpProfile\n"
+            + "  metadata: {name: a}\n  spec: {retries: {syn: 3}}\n";
+
+    assertThat(files.parse(list, "one.yaml").getMetadata().getName()).isEqualTo("a");
+  }
+
+  @Test
+  void listsAreUnpackedAsKubectlDoes() throws ProfileFileException {
+    String item =
+        "- apiVersion: tcptune.dev/v1alpha1\n  kind: TcpProfile\n  metadata: {name: %s}\n"
+            + "  spec: {retries: {syn: %d}}\n";
+    String v1List =
+        "apiVersion: v1\nkind: List\nitems:\n" + item.formatted("a", 3) + item.formatted("b", 4);
+    String typedList =
+        "apiVersion: tcptune.dev/v1alpha1\nkind: TcpProfileList\nmetadata: {resourceVersion: \"7\"}\n"
+            + "items:\n"
+            + item.formatted("c", 5);
+
+    assertThat(files.parseAll(v1List + "---\n" + typedList, "all.yaml"))
+        .extracting(p -> p.getMetadata().getName())
+        .containsExactly("a", "b", "c");
+    assertThatThrownBy(
+            () ->
+                files.parseAll(
+                    "apiVersion: v1\nkind: List\nitems:\n"
+                        + item.formatted("a", 3)
+                        + item.formatted("b", 0),
+                    "list.yaml"))
+        .hasMessageStartingWith("list.yaml: items[1]: spec.retries.syn: 0 is below");
+    assertThatThrownBy(
+            () ->
+                files.parseAll(
+                    "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n",
+                    "cm.yaml"))
+        .hasMessage(
+            "cm.yaml: items[0]: apiVersion: 'v1' is not allowed (allowed: tcptune.dev/v1alpha1)");
+    assertThatThrownBy(
+            () -> files.parseAll("apiVersion: v1\nkind: List\nitems: []\n", "empty.yaml"))
+        .hasMessage(
+            "empty.yaml: items: an empty list is not allowed (allowed: a list of one or more"
+                + " TcpProfile objects)");
+    assertThatThrownBy(() -> files.parse(v1List, "two.yaml"))
+        .hasMessageStartingWith("two.yaml: 2 profiles (allowed: one TcpProfile per file");
   }
 
   @Test
