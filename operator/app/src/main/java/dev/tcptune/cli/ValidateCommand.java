@@ -64,7 +64,7 @@ final class ValidateCommand implements Callable<Integer> {
             file
                 + ": valid ("
                 + valid.stream()
-                    .map(p -> "TcpProfile " + p.getMetadata().getName())
+                    .map(p -> "TcpProfile " + ProfileFiles.displayName(p))
                     .collect(Collectors.joining(", "))
                 + ")");
       } catch (ProfileFileException e) {

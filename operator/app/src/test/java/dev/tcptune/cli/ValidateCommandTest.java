@@ -153,6 +153,19 @@ class ValidateCommandTest {
         .contains("error: " + bad + ": document 2 of 2: spec.retries.syn: 0 is below");
   }
 
+  /** kubectl create sends a profile with only a generateName; the API server names it. */
+  @Test
+  void generateNameStandsForTheName() throws IOException {
+    Path file = dir.resolve("generated.yaml");
+    Files.writeString(
+        file,
+        "apiVersion: tcptune.dev/v1alpha1\nkind: TcpProfile\nmetadata:\n  generateName: fast-\n"
+            + "spec:\n  retries:\n    syn: 3\n");
+
+    assertThat(run("validate", file.toString())).as("stderr: %s", err).isZero();
+    assertThat(out.toString()).isEqualTo(file + ": valid (TcpProfile fast-*)\n");
+  }
+
   /** A file in another encoding gets a line that says where, not "Input length = 1". */
   @Test
   void textThatIsNotUtf8IsRefusedWithItsLine() throws IOException {

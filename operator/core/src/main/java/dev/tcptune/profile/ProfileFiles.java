@@ -65,6 +65,17 @@ public final class ProfileFiles {
 
   private final ProfileValidator validator = new ProfileValidator(TunableCatalog.standard());
 
+  /**
+   * The profile's name, or for a profile that has only a generateName (which the API server turns
+   * into a name at creation) that prefix followed by '*'.
+   */
+  public static String displayName(TcpProfile profile) {
+    var metadata = profile.getMetadata();
+    return metadata.getName() != null && !metadata.getName().isEmpty()
+        ? metadata.getName()
+        : metadata.getGenerateName() + "*";
+  }
+
   /** Loads and validates a profile file, or the built-in default for {@link #BUILTIN_DEFAULT}. */
   public TcpProfile load(String location) throws ProfileFileException {
     return parse(read(location), location);
