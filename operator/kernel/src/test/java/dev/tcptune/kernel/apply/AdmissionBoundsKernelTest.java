@@ -117,6 +117,39 @@ class AdmissionBoundsKernelTest {
     assertThat(route(routes, id).rtoMinMillis()).isEmpty();
   }
 
+  /**
+   * The one admitted value a node can refuse: a port range starting below the node's
+   * ip_unprivileged_port_start (the kernel says EINVAL). The planner finds it before any write, so
+   * the profile is refused whole with a message, not half-applied.
+   */
+  @org.junit.jupiter.api.Test
+  void portRangeBelowTheNodesUnprivilegedPortStartIsRefusedBeforeAnyWrite() {
+    SysctlStore store = ProcSysctlStore.forNamespace(netns.namespace(), netns.runner());
+    netns.exec("sysctl", "-q", "-w", "net.ipv4.ip_unprivileged_port_start=4000");
+    Optional<String> somaxconn = store.read("net.core.somaxconn");
+    Optional<String> ports = store.read("net.ipv4.ip_local_port_range");
+    Map<String, String> profile = new LinkedHashMap<>();
+    profile.put("net.core.somaxconn", somaxconn.equals(Optional.of("8192")) ? "16384" : "8192");
+    profile.put("net.ipv4.ip_local_port_range", "1024 2000");
+    IpRouteTable routes = new IpRouteTable(netns.runner(), netns.namespace());
+    InMemoryOriginalsJournal journal = new InMemoryOriginalsJournal();
+
+    Plan plan = new TuningPlanner().plan(DesiredState.ofSysctls(profile), store, routes, kernel);
+    ApplyReport report = new TuningApplier(store, routes).apply(plan, journal);
+
+    assertThat(plan.valid()).isFalse();
+    assertThat(plan.errors())
+        .singleElement()
+        .asString()
+        .contains(
+            "net.ipv4.ip_local_port_range: low port 1024 is below"
+                + " net.ipv4.ip_unprivileged_port_start 4000 on this node",
+            "allowed here: a low port of at least 4000");
+    assertThat(report.settings()).noneMatch(s -> s.status() == SettingStatus.APPLIED);
+    assertThat(store.read("net.core.somaxconn")).isEqualTo(somaxconn);
+    assertThat(store.read("net.ipv4.ip_local_port_range")).isEqualTo(ports);
+  }
+
   private static Route route(IpRouteTable routes, String id) {
     return routes.routes().stream()
         .filter(r -> r.id().equals(id))
