@@ -107,7 +107,7 @@ final class AuditCommand implements Callable<Integer> {
             duration -> Thread.sleep(duration.toMillis()));
     AuditResult result =
         auditor.audit(
-            profile.getMetadata().getName(),
+            ProfileFiles.displayName(profile),
             netns == null ? "host" : netns,
             ProfileTranslator.desiredState(profile.getSpec()),
             Duration.ofMillis((long) (rateIntervalSeconds * 1000)));

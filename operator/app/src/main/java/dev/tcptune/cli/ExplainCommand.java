@@ -107,7 +107,7 @@ final class ExplainCommand implements Callable<Integer> {
     Explanation explanation =
         new Explainer()
             .explain(
-                profile.getMetadata().getName(),
+                ProfileFiles.displayName(profile),
                 ProfileTranslator.desiredState(profile.getSpec()),
                 basis,
                 kernel == null ? routesWithRtoMin() : List.of(),

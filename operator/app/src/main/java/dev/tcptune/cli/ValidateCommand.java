@@ -5,7 +5,6 @@ import dev.tcptune.profile.ProfileFileException;
 import dev.tcptune.profile.ProfileFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -59,14 +58,13 @@ final class ValidateCommand implements Callable<Integer> {
       try {
         List<TcpProfile> valid =
             file.equals("-")
-                ? profiles.parseAll(
-                    new String(System.in.readAllBytes(), StandardCharsets.UTF_8), "-")
+                ? profiles.parseAll(ProfileFiles.decode(System.in.readAllBytes(), "-"), "-")
                 : profiles.loadAll(file);
         out.println(
             file
                 + ": valid ("
                 + valid.stream()
-                    .map(p -> "TcpProfile " + p.getMetadata().getName())
+                    .map(p -> "TcpProfile " + ProfileFiles.displayName(p))
                     .collect(Collectors.joining(", "))
                 + ")");
       } catch (ProfileFileException e) {

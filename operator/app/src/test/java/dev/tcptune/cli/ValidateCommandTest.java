@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -70,6 +71,8 @@ class ValidateCommandTest {
       unknown field                  | '  listenQueue:\\n    somaxconn: 8192\\n    backlog: 1\\n' | spec.listenQueue.backlog: unknown field (allowed here: maxSynBacklog, somaxconn)
       yaml: tab indentation          | '  listenQueue:\\n\\tsomaxconn: 8192\\n'                   | a tab in the indentation (allowed: spaces)
       yaml: duplicate key            | '  listenQueue:\\n    somaxconn: 8192\\n    somaxconn: 100\\n' | duplicate key 'somaxconn' (allowed: each key once per mapping)
+      yaml: two merge keys           | '  listenQueue:\\n    <<: {somaxconn: 100}\\n    <<: {somaxconn: 200}\\n' | duplicate key '<<' (allowed: each key once per mapping)
+      yaml: directive                | '  retries:\\n    syn: 3\\n%YAML 1.1\\n' | the directive '%YAML 1.1' is not allowed
       yaml: null key                 | '  nodeSelector:\\n    matchLabels:\\n      ~: a\\n  retries:\\n    syn: 3\\n' | spec.nodeSelector.matchLabels: null as a map key is not allowed
       """)
   void refusesWithOneLineNamingFieldValueAndAllowed(String name, String spec, String expected)
@@ -127,6 +130,66 @@ class ValidateCommandTest {
     assertThat(run("validate", bad.toString())).isEqualTo(TcpTuneCommand.ERROR);
     assertThat(err.toString())
         .contains("error: " + bad + ": document 2 of 2: spec.retries.syn: 0 is below");
+  }
+
+  /**
+   * kubectl reads a file that starts with '{' as a stream of JSON objects, with no --- between
+   * them; the CLI refused it as YAML ("expected '<document start>'").
+   */
+  @Test
+  void jsonObjectsOneAfterAnotherAreDocuments() throws IOException {
+    String profile =
+        "{\"apiVersion\":\"tcptune.dev/v1alpha1\",\"kind\":\"TcpProfile\","
+            + "\"metadata\":{\"name\":\"%s\"},\"spec\":{\"retries\":{\"syn\":%d}}}";
+    Path two = dir.resolve("two.json");
+    Files.writeString(two, String.format(profile, "a", 3) + "\n" + String.format(profile, "b", 4));
+    Path bad = dir.resolve("bad.json");
+    Files.writeString(bad, String.format(profile, "a", 3) + String.format(profile, "b", 0));
+
+    assertThat(run("validate", two.toString())).as("stderr: %s", err).isZero();
+    assertThat(out.toString()).isEqualTo(two + ": valid (TcpProfile a, TcpProfile b)\n");
+    assertThat(run("validate", bad.toString())).isEqualTo(TcpTuneCommand.ERROR);
+    assertThat(err.toString())
+        .contains("error: " + bad + ": document 2 of 2: spec.retries.syn: 0 is below");
+  }
+
+  /** kubectl create sends a profile with only a generateName; the API server names it. */
+  @Test
+  void generateNameStandsForTheName() throws IOException {
+    Path file = dir.resolve("generated.yaml");
+    Files.writeString(
+        file,
+        "apiVersion: tcptune.dev/v1alpha1\nkind: TcpProfile\nmetadata:\n  generateName: fast-\n"
+            + "spec:\n  retries:\n    syn: 3\n");
+
+    assertThat(run("validate", file.toString())).as("stderr: %s", err).isZero();
+    assertThat(out.toString()).isEqualTo(file + ": valid (TcpProfile fast-*)\n");
+  }
+
+  /** A file in another encoding gets a line that says where, not "Input length = 1". */
+  @Test
+  void textThatIsNotUtf8IsRefusedWithItsLine() throws IOException {
+    Path file = dir.resolve("latin1.yaml");
+    Files.write(
+        file,
+        ("apiVersion: tcptune.dev/v1alpha1\nkind: TcpProfile\nmetadata:\n  name: a\n"
+                + "  annotations:\n    owner: Ren\u00e9\nspec:\n  retries:\n    syn: 3\n")
+            .getBytes(StandardCharsets.ISO_8859_1));
+    Path utf16 = dir.resolve("utf16.yaml");
+    Files.write(
+        utf16,
+        ("apiVersion: tcptune.dev/v1alpha1\nkind: TcpProfile\nmetadata:\n  name: b\n"
+                + "spec:\n  retries:\n    syn: 3\n")
+            .getBytes(StandardCharsets.UTF_16));
+
+    assertThat(run("validate", file.toString(), utf16.toString())).isEqualTo(TcpTuneCommand.ERROR);
+    assertThat(err.toString())
+        .isEqualTo(
+            "error: "
+                + file
+                + ": not UTF-8 text: byte 0xE9 at line 6 (allowed: UTF-8, or UTF-16 with a byte"
+                + " order mark, as the API server reads YAML)\n");
+    assertThat(out.toString()).isEqualTo(utf16 + ": valid (TcpProfile b)\n");
   }
 
   @Test

@@ -217,10 +217,14 @@ class TcpProfileAdmissionIT {
   private static void assertStoredAsTheCliReadsIt(KubernetesClient client, Path file)
       throws Exception {
     TcpProfile read = new ProfileFiles().load(file.toString());
-    String name = read.getMetadata().getName();
+    HttpResponse<String> response = postYaml(file, client);
+    assertThat(response.code()).as("server said: %s", response.body()).isEqualTo(201);
+    // The name the server stored: the file may give only a generateName.
+    String name =
+        Serialization.unmarshal(response.body(), GenericKubernetesResource.class)
+            .getMetadata()
+            .getName();
     try {
-      HttpResponse<String> response = postYaml(file, client);
-      assertThat(response.code()).as("server said: %s", response.body()).isEqualTo(201);
       GenericKubernetesResource stored = profiles(client).withName(name).get();
       assertThat(spec(stored)).as("spec stored for %s", name).isEqualTo(cliSpec(read));
     } finally {

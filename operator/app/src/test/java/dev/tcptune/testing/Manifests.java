@@ -68,7 +68,8 @@ public final class Manifests {
    */
   public static List<String> headerValues(Path file, String key) {
     String prefix = "# " + key + ":";
-    try (Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
+    // Read leniently: corpus files include UTF-16 and text that is not UTF-8 at all.
+    try (Stream<String> lines = text(Files.readAllBytes(file)).lines()) {
       return lines
           .takeWhile(line -> line.startsWith("#") || line.isBlank())
           .filter(line -> line.startsWith(prefix))
@@ -78,6 +79,17 @@ public final class Manifests {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file, e);
     }
+  }
+
+  /** UTF-16 when the bytes start with its byte order mark, else UTF-8 with bad bytes replaced. */
+  private static String text(byte[] bytes) {
+    if (bytes.length >= 2 && (bytes[0] & 0xff) == 0xfe && (bytes[1] & 0xff) == 0xff) {
+      return new String(bytes, StandardCharsets.UTF_16);
+    }
+    if (bytes.length >= 2 && (bytes[0] & 0xff) == 0xff && (bytes[1] & 0xff) == 0xfe) {
+      return new String(bytes, StandardCharsets.UTF_16);
+    }
+    return new String(bytes, StandardCharsets.UTF_8);
   }
 
   /** The {@code *.yaml} files of a directory, sorted by name; empty when it does not exist. */

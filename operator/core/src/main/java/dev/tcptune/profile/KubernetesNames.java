@@ -115,13 +115,19 @@ final class KubernetesNames {
   }
 
   /** fabric8's model keeps unknown fields aside in silence; the API server refuses them. */
-  static List<FieldError> unknownFields(String path, Map<String, Object> extra) {
+  static List<FieldError> unknownFields(String path, Object model, Map<String, Object> extra) {
     List<FieldError> errors = new ArrayList<>();
-    if (extra != null) {
+    if (extra != null && !extra.isEmpty()) {
+      // The fields the API server knows here, as the model (fabric8's class) names them in JSON.
+      String allowed = ProfileValidator.settableFields(model.getClass());
       extra
           .keySet()
           .forEach(
-              name -> errors.add(new FieldError(path + "." + Shown.text(name), "unknown field")));
+              name ->
+                  errors.add(
+                      new FieldError(
+                          path + "." + Shown.text(name),
+                          "unknown field (allowed here: " + allowed + ")")));
     }
     return errors;
   }

@@ -28,25 +28,140 @@ final class MetadataRules {
 
   static List<FieldError> check(ObjectMeta metadata) {
     List<FieldError> errors = new ArrayList<>();
-    if (metadata == null || metadata.getName() == null) {
+    boolean named = metadata != null && metadata.getName() != null && !metadata.getName().isEmpty();
+    boolean generated =
+        metadata != null
+            && metadata.getGenerateName() != null
+            && !metadata.getGenerateName().isEmpty();
+    if (!named && !generated) {
       errors.add(
           new FieldError(
-              "metadata.name", "is required (allowed: " + KubernetesNames.SUBDOMAIN_ALLOWED + ")"));
+              "metadata.name",
+              "is required (allowed: "
+                  + KubernetesNames.SUBDOMAIN_ALLOWED
+                  + ", or a generateName prefix for kubectl create)"));
       return errors;
     }
-    errors.addAll(KubernetesNames.unknownFields("metadata", metadata.getAdditionalProperties()));
-    KubernetesNames.subdomainProblem(metadata.getName())
-        .ifPresent(
-            problem ->
-                errors.add(
-                    new FieldError(
-                        "metadata.name", Shown.quoted(metadata.getName()) + " " + problem)));
+    errors.addAll(
+        KubernetesNames.unknownFields("metadata", metadata, metadata.getAdditionalProperties()));
+    if (named) {
+      KubernetesNames.subdomainProblem(metadata.getName())
+          .ifPresent(
+              problem ->
+                  errors.add(
+                      new FieldError(
+                          "metadata.name", Shown.quoted(metadata.getName()) + " " + problem)));
+    }
+    if (generated) {
+      checkGenerateName(metadata.getGenerateName(), named, errors);
+    }
+    checkOwnerReferences(metadata.getOwnerReferences(), errors);
+    checkManagedFields(metadata.getManagedFields(), errors);
     errors.addAll(KubernetesNames.labelErrors("metadata.labels", metadata.getLabels()));
     checkAnnotations(metadata.getAnnotations(), errors);
     checkFinalizers(metadata.getFinalizers(), errors);
     checkTime("metadata.creationTimestamp", metadata.getCreationTimestamp(), errors);
     checkTime("metadata.deletionTimestamp", metadata.getDeletionTimestamp(), errors);
     return errors;
+  }
+
+  /** What the API server keeps of a generateName before it adds 5 random characters. */
+  static final int MAX_GENERATE_NAME_BASE = 63 - 5;
+
+  /**
+   * The API server checks generateName as a subdomain prefix (a trailing '-' allowed) and, when no
+   * name is given, the name it makes of it: the first 58 characters and 5 random letters or digits.
+   */
+  private static void checkGenerateName(String prefix, boolean named, List<FieldError> errors) {
+    String masked = prefix.endsWith("-") ? prefix.substring(0, prefix.length() - 1) + "a" : prefix;
+    var problem = KubernetesNames.subdomainProblem(masked);
+    if (problem.isPresent()) {
+      errors.add(
+          new FieldError(
+              "metadata.generateName",
+              Shown.quoted(prefix)
+                  + " is not allowed (allowed: the start of "
+                  + KubernetesNames.SUBDOMAIN_ALLOWED
+                  + "; it may end with '-')"));
+      return;
+    }
+    if (named) {
+      return;
+    }
+    String base =
+        prefix.length() > MAX_GENERATE_NAME_BASE
+            ? prefix.substring(0, MAX_GENERATE_NAME_BASE)
+            : prefix;
+    if (KubernetesNames.subdomainProblem(base + "x0x0x").isPresent()) {
+      errors.add(
+          new FieldError(
+              "metadata.name",
+              Shown.quoted(base + "xxxxx")
+                  + " made of generateName "
+                  + Shown.quoted(prefix)
+                  + " is not allowed (allowed: "
+                  + KubernetesNames.SUBDOMAIN_ALLOWED
+                  + ")"));
+    }
+  }
+
+  /**
+   * The API server requires apiVersion, kind, name and uid of every owner reference and at most one
+   * controller; fabric8's model would keep a null entry or an unknown field without a word.
+   */
+  private static void checkOwnerReferences(
+      List<io.fabric8.kubernetes.api.model.OwnerReference> references, List<FieldError> errors) {
+    if (references == null) {
+      return;
+    }
+    String allowed =
+        "(allowed: an object with apiVersion, kind, name and uid, e.g. apiVersion: v1)";
+    int controllers = 0;
+    for (int i = 0; i < references.size(); i++) {
+      var reference = references.get(i);
+      String path = "metadata.ownerReferences[" + i + "]";
+      if (reference == null) {
+        errors.add(new FieldError(path, "null is not allowed " + allowed));
+        continue;
+      }
+      errors.addAll(
+          KubernetesNames.unknownFields(path, reference, reference.getAdditionalProperties()));
+      String[][] required = {
+        {"apiVersion", reference.getApiVersion()},
+        {"kind", reference.getKind()},
+        {"name", reference.getName()},
+        {"uid", reference.getUid()}
+      };
+      for (String[] field : required) {
+        if (field[1] == null || field[1].isEmpty()) {
+          errors.add(new FieldError(path + "." + field[0], "must not be empty " + allowed));
+        }
+      }
+      if (Boolean.TRUE.equals(reference.getController())) {
+        controllers++;
+      }
+    }
+    if (controllers > 1) {
+      errors.add(
+          new FieldError(
+              "metadata.ownerReferences",
+              controllers + " references have controller: true (allowed: at most one)"));
+    }
+  }
+
+  /** managedFields entries as the API server decodes them: no unknown fields, no null entry. */
+  private static void checkManagedFields(
+      List<io.fabric8.kubernetes.api.model.ManagedFieldsEntry> entries, List<FieldError> errors) {
+    if (entries == null) {
+      return;
+    }
+    for (int i = 0; i < entries.size(); i++) {
+      var entry = entries.get(i);
+      String path = "metadata.managedFields[" + i + "]";
+      if (entry != null) {
+        errors.addAll(KubernetesNames.unknownFields(path, entry, entry.getAdditionalProperties()));
+      }
+    }
   }
 
   /** The API server takes only qualified names (the form of a label key) as finalizers. */

@@ -29,7 +29,8 @@ final class NodeSelectorRules {
     if (selector == null) {
       return errors;
     }
-    errors.addAll(KubernetesNames.unknownFields(PATH, selector.getAdditionalProperties()));
+    errors.addAll(
+        KubernetesNames.unknownFields(PATH, selector, selector.getAdditionalProperties()));
     checkMatchLabels(selector.getMatchLabels(), errors);
     List<LabelSelectorRequirement> expressions = selector.getMatchExpressions();
     if (expressions == null) {
@@ -72,7 +73,8 @@ final class NodeSelectorRules {
               path, "null is not allowed (allowed: an object with key, operator and values)"));
       return;
     }
-    errors.addAll(KubernetesNames.unknownFields(path, requirement.getAdditionalProperties()));
+    errors.addAll(
+        KubernetesNames.unknownFields(path, requirement, requirement.getAdditionalProperties()));
     String key = requirement.getKey();
     if (key == null) {
       errors.add(

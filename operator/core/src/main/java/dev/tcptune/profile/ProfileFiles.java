@@ -17,6 +17,11 @@ import dev.tcptune.api.v1alpha1.TcpProfile;
 import dev.tcptune.kernel.catalog.TunableCatalog;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -60,6 +65,17 @@ public final class ProfileFiles {
 
   private final ProfileValidator validator = new ProfileValidator(TunableCatalog.standard());
 
+  /**
+   * The profile's name, or for a profile that has only a generateName (which the API server turns
+   * into a name at creation) that prefix followed by '*'.
+   */
+  public static String displayName(TcpProfile profile) {
+    var metadata = profile.getMetadata();
+    return metadata.getName() != null && !metadata.getName().isEmpty()
+        ? metadata.getName()
+        : metadata.getGenerateName() + "*";
+  }
+
   /** Loads and validates a profile file, or the built-in default for {@link #BUILTIN_DEFAULT}. */
   public TcpProfile load(String location) throws ProfileFileException {
     return parse(read(location), location);
@@ -83,12 +99,57 @@ public final class ProfileFiles {
       }
     }
     try {
-      return Files.readString(Path.of(location));
+      return decode(Files.readAllBytes(Path.of(location)), location);
     } catch (NoSuchFileException e) {
       throw new ProfileFileException(location + ": no such file", e);
     } catch (IOException e) {
       throw new ProfileFileException(location + ": cannot read: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The text of a file's bytes as the API server's YAML reader takes them: UTF-8 (a byte order mark
+   * is dropped), or UTF-16 with a byte order mark. Anything else is refused with the line of the
+   * first byte that is not UTF-8, where Java's "Input length = 1" named nothing.
+   */
+  public static String decode(byte[] bytes, String location) throws ProfileFileException {
+    if (bytes.length >= 2 && (bytes[0] & 0xff) == 0xfe && (bytes[1] & 0xff) == 0xff) {
+      return new String(bytes, 2, bytes.length - 2, StandardCharsets.UTF_16BE);
+    }
+    if (bytes.length >= 2 && (bytes[0] & 0xff) == 0xff && (bytes[1] & 0xff) == 0xfe) {
+      return new String(bytes, 2, bytes.length - 2, StandardCharsets.UTF_16LE);
+    }
+    int start =
+        bytes.length >= 3
+                && (bytes[0] & 0xff) == 0xef
+                && (bytes[1] & 0xff) == 0xbb
+                && (bytes[2] & 0xff) == 0xbf
+            ? 3
+            : 0;
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes, start, bytes.length - start);
+    CharBuffer out = CharBuffer.allocate(bytes.length);
+    CoderResult result = decoder.decode(in, out, true);
+    if (result.isError()) {
+      int at = in.position();
+      int line = 1;
+      for (int i = start; i < at; i++) {
+        if (bytes[i] == '\n') {
+          line++;
+        }
+      }
+      throw new ProfileFileException(
+          String.format(
+              "%s: not UTF-8 text: byte 0x%02X at line %d (allowed: UTF-8, or UTF-16 with a byte"
+                  + " order mark, as the API server reads YAML)",
+              location, bytes[at] & 0xff, line));
+    }
+    decoder.flush(out);
+    return out.flip().toString();
   }
 
   /**
@@ -160,7 +221,9 @@ public final class ProfileFiles {
   private TcpProfile profile(JsonNode tree, String where) throws ProfileFileException {
     if (!tree.isObject()) {
       throw new ProfileFileException(
-          where + "expected a TcpProfile object, found " + kindOf(tree) + " " + shown(tree));
+          where
+              + "expected a TcpProfile object, found "
+              + (tree.isContainerNode() ? shown(tree) : "the value " + shown(tree)));
     }
     expect(tree, "apiVersion", API_VERSION, where);
     expect(tree, "kind", "TcpProfile", where);
@@ -197,10 +260,6 @@ public final class ProfileFiles {
       throw new ProfileFileException(
           where + field + ": " + shown(actual) + " is not allowed (allowed: " + wanted + ")");
     }
-  }
-
-  private static String kindOf(JsonNode node) {
-    return node.isArray() ? "a list" : node.isObject() ? "an object" : "the value";
   }
 
   /** A scalar as messages show it, short and quoted; a list or object by its kind. */

@@ -1,11 +1,15 @@
 package dev.tcptune.profile;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +22,9 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.Tag;
 import org.yaml.snakeyaml.representer.Representer;
@@ -52,10 +58,72 @@ final class YamlDocuments {
               ? ""
               : " at line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
     }
+
+    YamlProblem(String message, int line) {
+      super(message);
+      this.where = " at line " + line;
+    }
+  }
+
+  /** A %YAML or %TAG directive line. */
+  private static final Pattern DIRECTIVE = Pattern.compile("^%(?:YAML|TAG)(?:[ \t].*)?$");
+
+  /**
+   * kubectl splits a file at its {@code ---} lines before it reads YAML, so the directive before
+   * {@code ---} becomes a document of its own that it refuses ("did not find expected <document
+   * start>"); the API server refuses {@code %YAML 1.2} too. SnakeYAML would read both.
+   */
+  private static void refuseDirectives(String text) throws YamlProblem {
+    String[] lines = text.split("\r?\n|\r", -1);
+    for (int i = 0; i < lines.length; i++) {
+      String line = i == 0 && lines[i].startsWith("\uFEFF") ? lines[i].substring(1) : lines[i];
+      if (DIRECTIVE.matcher(line).matches()) {
+        throw new YamlProblem(
+            "the directive "
+                + Shown.quoted(line)
+                + " is not allowed (allowed: no %YAML or %TAG line; kubectl reads it as a document"
+                + " of its own and refuses the file)",
+            i + 1);
+      }
+    }
+  }
+
+  /**
+   * JSON objects one after another without {@code ---} between them, which kubectl reads as a
+   * stream of JSON documents when the file starts with '{'; each as its own text, or the whole text
+   * when it is not such a stream.
+   */
+  private static List<String> jsonStream(String text) {
+    String body = text.startsWith("\uFEFF") ? text.substring(1) : text;
+    if (!body.stripLeading().startsWith("{")) {
+      return List.of(text);
+    }
+    List<String> values = new ArrayList<>();
+    try (JsonParser parser = new JsonFactory().createParser(body)) {
+      while (parser.nextToken() != null) {
+        int start = (int) parser.currentTokenLocation().getCharOffset();
+        parser.skipChildren();
+        int end = (int) parser.currentLocation().getCharOffset();
+        values.add(body.substring(start, end));
+      }
+    } catch (IOException | RuntimeException e) {
+      // Not JSON after all (a YAML flow mapping, a trailing comma): read as YAML.
+      return List.of(text);
+    }
+    return values.size() > 1 ? values : List.of(text);
   }
 
   /** Every non-empty document of the text, as JSON trees. */
   static List<JsonNode> read(String text) throws YamlProblem {
+    refuseDirectives(text);
+    List<String> parts = jsonStream(text);
+    if (parts.size() > 1) {
+      List<JsonNode> documents = new ArrayList<>();
+      for (String part : parts) {
+        documents.addAll(read(part));
+      }
+      return documents;
+    }
     String current = text;
     while (true) {
       try {
@@ -194,6 +262,11 @@ final class YamlDocuments {
     if (value instanceof Boolean b) {
       return nodes.booleanNode(b);
     }
+    if (value instanceof byte[] bytes) {
+      // go-yaml v2 decodes `!!binary` into the string of its bytes; String.valueOf gave
+      // "[B@6d06d69c".
+      return nodes.textNode(new String(bytes, StandardCharsets.UTF_8));
+    }
     return nodes.textNode(String.valueOf(value));
   }
 
@@ -241,6 +314,26 @@ final class YamlDocuments {
    * which SnakeYAML's own constructor does not know.
    */
   private static final class GoYamlConstructor extends SafeConstructor {
+
+    /**
+     * SnakeYAML takes the first of two merge keys in one mapping and go-yaml v2 (kubectl) the last,
+     * so `<<: {somaxconn: 100}` then `<<: {somaxconn: 200}` read as 100 here and 200 there:
+     * refused, like any other duplicate key. Several maps go in one merge key: `<<: [*a, *b]`.
+     */
+    @Override
+    protected void flattenMapping(MappingNode node, boolean forceStringKeys) {
+      NodeTuple first = null;
+      for (NodeTuple tuple : node.getValue()) {
+        if (tuple.getKeyNode().getTag().equals(Tag.MERGE)) {
+          if (first != null) {
+            throw new DuplicateMergeKey(node.getStartMark(), tuple.getKeyNode().getStartMark());
+          }
+          first = tuple;
+        }
+      }
+      super.flattenMapping(node, forceStringKeys);
+    }
+
     GoYamlConstructor(LoaderOptions options) {
       super(options);
       yamlConstructors.put(Tag.TIMESTAMP, new ConstructYamlStr());
@@ -289,6 +382,13 @@ final class YamlDocuments {
       addImplicitResolver(Tag.NULL, NULL, "~nN\0");
       addImplicitResolver(Tag.NULL, EMPTY, null);
       addImplicitResolver(Tag.TIMESTAMP, TIMESTAMP, "0123456789");
+    }
+  }
+
+  /** A second merge key in one mapping, reported as the duplicate key it is. */
+  private static final class DuplicateMergeKey extends DuplicateKeyException {
+    DuplicateMergeKey(Mark context, Mark problem) {
+      super(context, "<<", problem);
     }
   }
 

@@ -92,6 +92,10 @@ public final class TuningPlanner {
     }
     Tunable tunable = catalog.find(key).orElseThrow();
     String canonical = canonical(value);
+    Optional<String> refused = nodeRefusal(tunable, canonical, store);
+    if (refused.isPresent()) {
+      return invalid(entry, refused.get());
+    }
     Optional<String> current = store.read(key);
     if (current.isEmpty()) {
       String why =
@@ -106,6 +110,47 @@ public final class TuningPlanner {
     }
     PlanAction action = current.get().equals(canonical) ? PlanAction.KEEP : PlanAction.WRITE;
     return new PlannedSetting(key, entry.mode(), canonical, current, action, "");
+  }
+
+  /** The first port a process without CAP_NET_BIND_SERVICE may bind; per network namespace. */
+  static final String UNPRIVILEGED_PORT_START = "net.ipv4.ip_unprivileged_port_start";
+
+  /**
+   * What this node's kernel would refuse although the catalog allows it, found before anything is
+   * written so that the plan is refused whole rather than half-applied. The kernel refuses an
+   * ip_local_port_range whose low end is below ip_unprivileged_port_start (1024 by default, which
+   * is the catalog's lowest port; a node may raise it).
+   */
+  private static Optional<String> nodeRefusal(Tunable tunable, String value, SysctlStore store) {
+    if (tunable != TunableCatalog.IP_LOCAL_PORT_RANGE) {
+      return Optional.empty();
+    }
+    long low = Long.parseLong(value.split(" ")[0]);
+    Optional<Long> start =
+        store.read(UNPRIVILEGED_PORT_START).flatMap(TuningPlanner::parseLongOrEmpty);
+    if (start.isEmpty() || low >= start.get()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        tunable.key()
+            + ": low port "
+            + low
+            + " is below "
+            + UNPRIVILEGED_PORT_START
+            + " "
+            + start.get()
+            + " on this node, and the kernel refuses such a range (allowed here: a low port of at"
+            + " least "
+            + start.get()
+            + ")");
+  }
+
+  private static Optional<Long> parseLongOrEmpty(String text) {
+    try {
+      return Optional.of(Long.parseLong(text.trim()));
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
   }
 
   /** {@code "+0100 200"} -> {@code "100 200"}: only plain decimal numbers reach the kernel. */
