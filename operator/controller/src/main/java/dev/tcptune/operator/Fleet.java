@@ -10,10 +10,10 @@ import dev.tcptune.kernel.catalog.TunableCatalog;
 import dev.tcptune.profile.ProfileValidator;
 import io.fabric8.kubernetes.api.model.Node;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -116,8 +116,9 @@ final class Fleet {
     return nodes;
   }
 
+  /** Looked up by name only (readers that list it sort their own copy): a hash map is enough. */
   private static Map<String, TcpNodeState> byName(Stream<TcpNodeState> states) {
-    Map<String, TcpNodeState> map = new TreeMap<>();
+    Map<String, TcpNodeState> map = new HashMap<>();
     states.forEach(s -> map.put(s.getMetadata().getName(), s));
     return map;
   }

@@ -2,6 +2,7 @@ package dev.tcptune.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tcptune.fleet.NodeInput;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import java.util.Map;
@@ -42,6 +43,9 @@ class NodeLabelsStoreTest {
     assertThat(kept.getSpec()).isNull();
     assertThat(kept.getMetadata().getAnnotations()).isNullOrEmpty();
     assertThat(full.getStatus().getImages()).as("the watched object is left alone").hasSize(1);
+    assertThat(new NodeInput("worker-1", kept.getMetadata().getLabels()).labels())
+        .as("a plan takes the kept labels as they are, without a copy per node and plan")
+        .isSameAs(kept.getMetadata().getLabels());
   }
 
   @Test

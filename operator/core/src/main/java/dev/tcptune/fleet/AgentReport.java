@@ -13,14 +13,17 @@ import dev.tcptune.api.v1alpha1.TcpNodeStateStatus;
 import dev.tcptune.status.ConditionFactory;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * What a node's agent says in its TcpNodeState status, read from the operator's side. Nothing the
- * agent reports counts until it describes the spec's current generation ({@link #current()}).
+ * agent reports counts until it describes the spec's current generation ({@link #current()}). Made
+ * per use, not shared between threads.
  */
 public final class AgentReport {
 
@@ -40,6 +43,9 @@ public final class AgentReport {
       EnumSet.of(SettingState.IN_SYNC, SettingState.APPLIED);
 
   private final TcpNodeState state;
+  // Built on first use: a fleet plan asks every node's report about each of its keys, and a
+  // search of the status list per key made each plan quadratic in the keys of a node.
+  private Map<String, NodeSettingStatus> settingsByKey;
 
   public AgentReport(TcpNodeState state) {
     this.state = Objects.requireNonNull(state, "state");
@@ -154,16 +160,15 @@ public final class AgentReport {
       String message,
       List<NodeProblem> failed,
       List<NodeProblem> drifted) {
-    if (settingState == null) {
-      return;
-    }
-    String text =
-        what + " " + settingState.name().toLowerCase() + (message == null ? "" : ": " + message);
     if (FAILED.contains(settingState)) {
-      failed.add(new NodeProblem(name(), "Failed", text));
+      failed.add(new NodeProblem(name(), "Failed", problem(what, settingState, message)));
     } else if (settingState == SettingState.DRIFTED) {
-      drifted.add(new NodeProblem(name(), "Drifted", text));
+      drifted.add(new NodeProblem(name(), "Drifted", problem(what, settingState, message)));
     }
+  }
+
+  private static String problem(String what, SettingState settingState, String message) {
+    return what + " " + settingState.name().toLowerCase() + (message == null ? "" : ": " + message);
   }
 
   private static boolean settled(SettingState settingState, Mode mode) {
@@ -181,7 +186,16 @@ public final class AgentReport {
   }
 
   private Optional<NodeSettingStatus> settingStatus(String key) {
-    return status().getSettings().stream().filter(s -> key.equals(s.getKey())).findFirst();
+    if (settingsByKey == null) {
+      settingsByKey = new HashMap<>();
+      for (NodeSettingStatus s : status().getSettings()) {
+        if (s.getKey() != null) {
+          // The first entry of a key wins, as a search from the start would find it.
+          settingsByKey.putIfAbsent(s.getKey(), s);
+        }
+      }
+    }
+    return Optional.ofNullable(settingsByKey.get(key));
   }
 
   private Optional<NodeRouteStatus> routeStatus(String destination, String device) {
