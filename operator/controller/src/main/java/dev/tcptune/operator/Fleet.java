@@ -2,6 +2,7 @@ package dev.tcptune.operator;
 
 import dev.tcptune.api.v1alpha1.TcpNodeState;
 import dev.tcptune.api.v1alpha1.TcpProfile;
+import dev.tcptune.fleet.AgentReports;
 import dev.tcptune.fleet.FleetPlan;
 import dev.tcptune.fleet.FleetPlanner;
 import dev.tcptune.fleet.NodeInput;
@@ -34,8 +35,8 @@ import java.util.stream.Stream;
  */
 final class Fleet {
 
-  /** A plan and the node states it was made from. */
-  record Snapshot(FleetPlan plan, Map<String, TcpNodeState> states) {}
+  /** A plan, the node states it was made from and their agents' reports. */
+  record Snapshot(FleetPlan plan, Map<String, TcpNodeState> states, AgentReports reports) {}
 
   private record Memo(long changes, Snapshot snapshot) {}
 
@@ -88,8 +89,12 @@ final class Fleet {
         profiles.get().sorted(Comparator.comparing(p -> p.getMetadata().getName())).toList();
     Map<String, TcpNodeState> byName = byName(states.get());
     FleetPlan before = memo == null ? null : memo.snapshot().plan();
-    FleetPlan plan = planner.plan(nodeInputs, profileList, byName);
-    memo = new Memo(seen, new Snapshot(plan, byName));
+    // After one node's report only that node's state is a new object: every other report, and
+    // what it already answered, carries over.
+    AgentReports reports =
+        memo == null ? AgentReports.of(byName) : AgentReports.of(byName, memo.snapshot().reports());
+    FleetPlan plan = planner.plan(nodeInputs, profileList, byName, reports);
+    memo = new Memo(seen, new Snapshot(plan, byName, reports));
     newlyAdmitted(before, plan).forEach(onAdmitted);
     return memo.snapshot();
   }

@@ -111,6 +111,7 @@ public final class ProfileReconciler implements Reconciler<TcpProfile>, Cleaner<
               plan,
               now.plan().conflictsOf(plan.name()),
               now.states(),
+              now.reports(),
               profile.getStatus(),
               List.of(),
               false);
@@ -161,7 +162,8 @@ public final class ProfileReconciler implements Reconciler<TcpProfile>, Cleaner<
                   .compareTo(restoreTimeout)
               > 0;
       TcpProfileStatus status =
-          statuses.build(plan, List.of(), now.states(), profile.getStatus(), holding, timedOut);
+          statuses.build(
+              plan, List.of(), now.states(), now.reports(), profile.getStatus(), holding, timedOut);
       if (!status.equals(profile.getStatus())) {
         writeStatus(context, profile, status);
       }
@@ -189,7 +191,7 @@ public final class ProfileReconciler implements Reconciler<TcpProfile>, Cleaner<
     now.states()
         .forEach(
             (node, state) -> {
-              AgentReport report = new AgentReport(state);
+              AgentReport report = now.reports().get(node);
               String worst = "Pending";
               for (String p : state.getSpec().getProfiles()) {
                 var problem = report.problemFor(p);

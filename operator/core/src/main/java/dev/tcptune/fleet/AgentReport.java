@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What a node's agent says in its TcpNodeState status, read from the operator's side. Nothing the
@@ -43,12 +44,20 @@ public final class AgentReport {
       EnumSet.of(SettingState.IN_SYNC, SettingState.APPLIED);
 
   private final TcpNodeState state;
-  // Built on first use: a fleet plan asks every node's report about each of its keys, and a
-  // search of the status list per key made each plan quadratic in the keys of a node.
-  private Map<String, NodeSettingStatus> settingsByKey;
+  // A fleet plan asks every node's report about each of its keys: a search of the status list per
+  // key made each plan quadratic in the keys of a node. Built on first use (a question about
+  // current() alone needs none), published whole through the volatile field.
+  private volatile Map<String, NodeSettingStatus> settingsByKey;
+  private final Map<String, Optional<NodeProblem>> problems = new ConcurrentHashMap<>();
+  private final Map<String, Boolean> done = new ConcurrentHashMap<>();
 
   public AgentReport(TcpNodeState state) {
     this.state = Objects.requireNonNull(state, "state");
+  }
+
+  /** The state this report reads. */
+  TcpNodeState state() {
+    return state;
   }
 
   private TcpNodeStateSpec spec() {
@@ -88,6 +97,10 @@ public final class AgentReport {
 
   /** The entries of {@code profile} in this node's spec are in place, for this generation. */
   public boolean doneFor(String profile) {
+    return done.computeIfAbsent(profile, this::readDoneFor);
+  }
+
+  private boolean readDoneFor(String profile) {
     if (!current() || problemFor(profile).isPresent()) {
       return false;
     }
@@ -111,6 +124,10 @@ public final class AgentReport {
 
   /** The entry of {@code profile} in the worst state on this node (failed before drifted). */
   public Optional<NodeProblem> problemFor(String profile) {
+    return problems.computeIfAbsent(profile, this::readProblemFor);
+  }
+
+  private Optional<NodeProblem> readProblemFor(String profile) {
     if (!current()) {
       return Optional.empty();
     }
@@ -186,16 +203,19 @@ public final class AgentReport {
   }
 
   private Optional<NodeSettingStatus> settingStatus(String key) {
-    if (settingsByKey == null) {
-      settingsByKey = new HashMap<>();
+    Map<String, NodeSettingStatus> index = settingsByKey;
+    if (index == null) {
+      Map<String, NodeSettingStatus> built = new HashMap<>();
       for (NodeSettingStatus s : status().getSettings()) {
         if (s.getKey() != null) {
           // The first entry of a key wins, as a search from the start would find it.
-          settingsByKey.putIfAbsent(s.getKey(), s);
+          built.putIfAbsent(s.getKey(), s);
         }
       }
+      index = built;
+      settingsByKey = index;
     }
-    return Optional.ofNullable(settingsByKey.get(key));
+    return Optional.ofNullable(index.get(key));
   }
 
   private Optional<NodeRouteStatus> routeStatus(String destination, String device) {

@@ -35,11 +35,23 @@ public final class FleetPlanner {
 
   public FleetPlan plan(
       List<NodeInput> nodes, List<TcpProfile> profiles, Map<String, TcpNodeState> states) {
+    return plan(nodes, profiles, states, AgentReports.of(states));
+  }
+
+  /**
+   * The plan, with {@code reports} the agent reports of {@code states} (those of a previous plan
+   * where a state did not change).
+   */
+  public FleetPlan plan(
+      List<NodeInput> nodes,
+      List<TcpProfile> profiles,
+      Map<String, TcpNodeState> states,
+      AgentReports reports) {
     List<NodeInput> sortedNodes =
         nodes.stream().sorted(Comparator.comparing(NodeInput::name)).toList();
     Map<String, ProfilePlan> profilePlans = new TreeMap<>();
     for (TcpProfile profile : profiles) {
-      ProfilePlan plan = planProfile(profile, sortedNodes, states);
+      ProfilePlan plan = planProfile(profile, sortedNodes, states, reports);
       profilePlans.put(plan.name(), plan);
     }
     // Which active plans select each node, built once: looking a node up in every plan's list of
@@ -51,11 +63,18 @@ public final class FleetPlanner {
             .forEach(n -> selecting.computeIfAbsent(n, k -> new ArrayList<>()).add(plan));
       }
     }
+    // A profile's current settings are the same for every node it admits: made once per plan.
+    Map<String, ProfileContribution> current = new HashMap<>();
+    for (ProfilePlan plan : profilePlans.values()) {
+      if (plan.active()) {
+        current.put(plan.name(), ProfileContribution.current(plan.profile()));
+      }
+    }
     Map<String, NodeMerge> merges = new TreeMap<>();
     for (NodeInput node : sortedNodes) {
       merges.put(
           node.name(),
-          mergeNode(node.name(), selecting.getOrDefault(node.name(), List.of()), states));
+          mergeNode(node.name(), selecting.getOrDefault(node.name(), List.of()), current, states));
     }
     return new FleetPlan(profilePlans, merges);
   }
@@ -81,7 +100,10 @@ public final class FleetPlanner {
   }
 
   private ProfilePlan planProfile(
-      TcpProfile profile, List<NodeInput> nodes, Map<String, TcpNodeState> states) {
+      TcpProfile profile,
+      List<NodeInput> nodes,
+      Map<String, TcpNodeState> states,
+      AgentReports reports) {
     List<FieldError> errors = validator.validate(profile.getSpec());
     if (!errors.isEmpty()) {
       return new ProfilePlan(profile, List.copyOf(errors), List.of(), null);
@@ -95,11 +117,15 @@ public final class FleetPlanner {
     if (draft.deleting()) {
       return draft;
     }
-    return new ProfilePlan(profile, List.of(), selected, rollout(profile, selected, states));
+    return new ProfilePlan(
+        profile, List.of(), selected, rollout(profile, selected, states, reports));
   }
 
   private static RolloutPlan rollout(
-      TcpProfile profile, List<String> selected, Map<String, TcpNodeState> states) {
+      TcpProfile profile,
+      List<String> selected,
+      Map<String, TcpNodeState> states,
+      AgentReports reports) {
     String name = profile.getMetadata().getName();
     Long observed = profile.getMetadata().getGeneration();
     long generation = observed == null ? 0 : observed;
@@ -119,7 +145,7 @@ public final class FleetPlanner {
         continue;
       }
       admitted.add(node);
-      AgentReport report = new AgentReport(state);
+      AgentReport report = reports.get(node);
       Optional<NodeProblem> problem =
           report.problemFor(name).filter(p -> p.getState().equals("Failed"));
       if (problem.isPresent()) {
@@ -150,14 +176,20 @@ public final class FleetPlanner {
         paused ? firstFailure : Optional.empty());
   }
 
-  /** {@code selecting}: the active plans that select {@code node}, in profile order. */
+  /**
+   * {@code selecting}: the active plans that select {@code node}, in profile order; {@code
+   * current}: each active profile's current contribution.
+   */
   private static NodeMerge mergeNode(
-      String node, List<ProfilePlan> selecting, Map<String, TcpNodeState> states) {
+      String node,
+      List<ProfilePlan> selecting,
+      Map<String, ProfileContribution> current,
+      Map<String, TcpNodeState> states) {
     TcpNodeState existing = states.get(node);
     List<ProfileContribution> contributions = new ArrayList<>();
     for (ProfilePlan plan : selecting) {
       if (plan.rollout().admitted().contains(node)) {
-        contributions.add(ProfileContribution.current(plan.profile()));
+        contributions.add(current.get(plan.name()));
       } else if (existing != null) {
         ProfileContribution.carried(plan.profile(), existing.getSpec())
             .ifPresent(contributions::add);

@@ -7,6 +7,7 @@ import dev.tcptune.api.v1alpha1.RolloutStatus;
 import dev.tcptune.api.v1alpha1.TcpNodeState;
 import dev.tcptune.api.v1alpha1.TcpProfileStatus;
 import dev.tcptune.fleet.AgentReport;
+import dev.tcptune.fleet.AgentReports;
 import dev.tcptune.fleet.ProfilePlan;
 import dev.tcptune.fleet.RolloutPlan;
 import dev.tcptune.merge.Conflict;
@@ -46,6 +47,22 @@ public final class ProfileStatusBuilder {
       TcpProfileStatus previous,
       List<String> holding,
       boolean restoreTimedOut) {
+    return build(
+        plan, conflicts, states, AgentReports.of(states), previous, holding, restoreTimedOut);
+  }
+
+  /**
+   * The same, with {@code reports} the agent reports of {@code states} (a plan's, shared with the
+   * reconciles that read the same plan).
+   */
+  public TcpProfileStatus build(
+      ProfilePlan plan,
+      List<Conflict> conflicts,
+      Map<String, TcpNodeState> states,
+      AgentReports reports,
+      TcpProfileStatus previous,
+      List<String> holding,
+      boolean restoreTimedOut) {
     long generation = plan.profile().getMetadata().getGeneration();
     List<Condition> before = previous == null ? List.of() : previous.getConditions();
     TcpProfileStatus status = new TcpProfileStatus();
@@ -59,7 +76,7 @@ public final class ProfileStatusBuilder {
       if (state == null) {
         continue;
       }
-      AgentReport report = new AgentReport(state);
+      AgentReport report = reports.get(node);
       Optional<NodeProblem> problem = report.problemFor(plan.name());
       problem.filter(p -> p.getState().equals("Failed")).ifPresent(failed::add);
       problem.filter(p -> p.getState().equals("Drifted")).ifPresent(drifted::add);
