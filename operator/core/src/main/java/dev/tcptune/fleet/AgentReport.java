@@ -23,8 +23,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What a node's agent says in its TcpNodeState status, read from the operator's side. Nothing the
- * agent reports counts until it describes the spec's current generation ({@link #current()}). Made
- * per use, not shared between threads.
+ * agent reports counts until it describes the spec's current generation ({@link #current()}). A
+ * report keeps its answers: plans share the report of a state that did not change ({@link
+ * AgentReports}), from any reconciler thread.
  */
 public final class AgentReport {
 
