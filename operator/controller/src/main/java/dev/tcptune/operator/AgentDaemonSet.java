@@ -57,6 +57,13 @@ public final class AgentDaemonSet extends CRUDKubernetesDependentResource<Daemon
           + " -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30"
           + " -XX:ReservedCodeCacheSize=24m -XX:MaxMetaspaceSize=64m -XX:+ExitOnOutOfMemoryError";
 
+  /**
+   * glibc's limit of malloc arenas for the agent: by default each thread that mallocs may get an
+   * arena of its own (up to 8 per core), memory the JVM's native memory tracking does not see. The
+   * operator's Deployment sets the same (helm/tcptune/templates/deployment.yaml).
+   */
+  public static final String MALLOC_ARENA_MAX = "2";
+
   private final OperatorConfig.AgentConfig config;
 
   public AgentDaemonSet(OperatorConfig.AgentConfig config) {
@@ -139,6 +146,10 @@ public final class AgentDaemonSet extends CRUDKubernetesDependentResource<Daemon
         .addNewEnv()
         .withName("JAVA_TOOL_OPTIONS")
         .withValue(JVM_FLAGS)
+        .endEnv()
+        .addNewEnv()
+        .withName("MALLOC_ARENA_MAX")
+        .withValue(MALLOC_ARENA_MAX)
         .endEnv()
         .addNewPort()
         .withName("metrics")
