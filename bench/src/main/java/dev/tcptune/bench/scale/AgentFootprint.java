@@ -31,20 +31,26 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Item 4 of issue 11: one real agent process ({@code java -jar tcptune.jar agent}, with the JVM
- * flags of the agent DaemonSet and its memory limit standing in for the container's through {@code
- * -XX:MaxRAM}) in a network namespace of its own, watching its TcpNodeState on the real API server
- * at a 10 s check interval, its /metrics scraped every 10 s; node_exporter, built from the Go
- * module proxy, on a spare loopback port beside it, scraped every 10 s. Both sampled every second.
+ * flags and the malloc arena limit of the agent DaemonSet, and its memory limit standing in for the
+ * container's through {@code -XX:MaxRAM}) in a network namespace of its own, watching its
+ * TcpNodeState on the real API server at a 10 s check interval, its /metrics scraped every 10 s;
+ * node_exporter, built from the Go module proxy, on a spare loopback port beside it, scraped every
+ * 10 s. Both sampled every second.
  */
 final class AgentFootprint {
 
   private static final String NODE = "footprint-node";
   private static final Duration SCRAPE = Duration.ofSeconds(10);
+
+  /** What {@link #daemonSetEnv} takes from the DaemonSet. */
+  private static final Set<String> PROCESS_ENV = Set.of("JAVA_TOOL_OPTIONS", "MALLOC_ARENA_MAX");
 
   /** The agent DaemonSet's memory limit (helm/tcptune/values.yaml agent.memoryLimit). */
   private static final String AGENT_MAX_RAM = "128m";
@@ -77,18 +83,17 @@ final class AgentFootprint {
     NetworkNamespace ns = NetworkNamespace.named(nsName);
     Path dir = Files.createTempDirectory(controlPlane.workDir(), "footprint-");
     List<Figure> figures = new ArrayList<>();
+    OperatorConfig config =
+        OperatorConfig.fromEnvironment(
+            Map.of(
+                "TCPTUNE_NAMESPACE", Convergence.NAMESPACE,
+                "POD_NAME", "bench-footprint-operator",
+                "TCPTUNE_LEADER_ELECTION", "false",
+                "TCPTUNE_PROBE_PORT", "0"));
+    Map<String, String> daemonSetEnv = daemonSetEnv(config);
     runner.run(List.of("ip", "netns", "add", nsName)).orThrow();
     try (TcpTuneOperator operator =
-        TcpTuneOperator.start(
-            admin,
-            OperatorConfig.fromEnvironment(
-                Map.of(
-                    "TCPTUNE_NAMESPACE", Convergence.NAMESPACE,
-                    "POD_NAME", "bench-footprint-operator",
-                    "TCPTUNE_LEADER_ELECTION", "false",
-                    "TCPTUNE_PROBE_PORT", "0")),
-            Clock.systemUTC(),
-            false)) {
+        TcpTuneOperator.start(admin, config, Clock.systemUTC(), false)) {
       runner.run(ns.wrap(List.of("ip", "link", "set", "lo", "up"))).orThrow();
       admin
           .nodes()
@@ -103,7 +108,7 @@ final class AgentFootprint {
       TcpProfile profile = admin.resource(profile()).create();
       try (NamespaceApiAccess api =
           NamespaceApiAccess.open(ns, controlPlane.kubeConfigYaml(), options.jar(), dir)) {
-        figures.addAll(measure(ns, api, dir, profile));
+        figures.addAll(measure(ns, api, dir, profile, daemonSetEnv));
       } finally {
         // Normally gone already (the agent restored the node); after a failure the finalizer
         // would wait for an agent that is not running.
@@ -125,6 +130,29 @@ final class AgentFootprint {
       runner.run(List.of("ip", "netns", "del", nsName));
     }
     return figures;
+  }
+
+  /**
+   * The JVM settings of the agent's container as the operator's DaemonSet sets them: {@code
+   * JAVA_TOOL_OPTIONS} and {@code MALLOC_ARENA_MAX}. The rest of its environment (paths, intervals)
+   * is the pod's, not the process's.
+   */
+  static Map<String, String> daemonSetEnv(OperatorConfig config) {
+    Map<String, String> env = new TreeMap<>();
+    AgentDaemonSet.desired(config.agent(), Convergence.NAMESPACE)
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0)
+        .getEnv()
+        .stream()
+        .filter(e -> PROCESS_ENV.contains(e.getName()))
+        .forEach(e -> env.put(e.getName(), e.getValue()));
+    if (!env.containsKey("JAVA_TOOL_OPTIONS")) {
+      throw new IllegalStateException("the agent DaemonSet sets no JAVA_TOOL_OPTIONS");
+    }
+    return env;
   }
 
   /**
@@ -165,7 +193,7 @@ final class AgentFootprint {
    * client settings.
    */
   private Process bareWatcher(
-      NetworkNamespace ns, Path dir, String jvmFlags, Map<String, String> clientEnv)
+      NetworkNamespace ns, Path dir, Map<String, String> processEnv, Map<String, String> clientEnv)
       throws IOException {
     Path jar =
         BareWatcher.writeJar(
@@ -178,15 +206,23 @@ final class AgentFootprint {
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("bare.log").toFile());
     builder.environment().putAll(clientEnv);
-    builder.environment().put("JAVA_TOOL_OPTIONS", jvmFlags);
+    builder.environment().putAll(processEnv);
     builder.environment().put("NODE_NAME", NODE);
     return builder.start();
   }
 
   private List<Figure> measure(
-      NetworkNamespace ns, NamespaceApiAccess api, Path dir, TcpProfile profile) throws Exception {
-    String flags = options.agentJvmFlags().orElse(AgentDaemonSet.JVM_FLAGS);
+      NetworkNamespace ns,
+      NamespaceApiAccess api,
+      Path dir,
+      TcpProfile profile,
+      Map<String, String> daemonSetEnv)
+      throws Exception {
+    String flags = options.agentJvmFlags().orElse(daemonSetEnv.get("JAVA_TOOL_OPTIONS"));
     String jvmFlags = flags + " -XX:MaxRAM=" + AGENT_MAX_RAM;
+    // The agent and the floor beside it run with the DaemonSet's process settings.
+    Map<String, String> processEnv = new TreeMap<>(daemonSetEnv);
+    processEnv.put("JAVA_TOOL_OPTIONS", jvmFlags);
     ProcessBuilder agentBuilder =
         new ProcessBuilder(
                 ns.wrap(
@@ -203,14 +239,14 @@ final class AgentFootprint {
                         dir.resolve("state").toString())))
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("agent.log").toFile());
-    agentBuilder.environment().put("JAVA_TOOL_OPTIONS", jvmFlags);
+    agentBuilder.environment().putAll(processEnv);
     agentBuilder.environment().put("NODE_NAME", NODE);
     Map<String, String> clientEnv = podStyleClientEnv(api.kubeconfig(), dir);
     agentBuilder.environment().putAll(clientEnv);
     Process agent = agentBuilder.start();
     Process bare;
     try {
-      bare = bareWatcher(ns, dir, jvmFlags, clientEnv);
+      bare = bareWatcher(ns, dir, processEnv, clientEnv);
     } catch (IOException | RuntimeException e) {
       stop(agent);
       throw e;
@@ -283,14 +319,14 @@ final class AgentFootprint {
               "agent resident memory",
               String.format(
                   "peak %.1f MiB (VmHWM %.1f), average %.1f MiB over %d s, %d scrapes;"
-                      + " at the end %s; JAVA_TOOL_OPTIONS=\"%s\"; %s",
+                      + " at the end %s; environment %s; %s",
                   a.peakRssMib(),
                   a.hwmMib(),
                   a.averageRssMib(),
                   options.footprint().toSeconds(),
                   agentScrapes,
                   agentBreakdown,
-                  jvmFlags,
+                  processEnv,
                   load),
               "<= 64 MiB",
               a.peakRssMib() <= 64));

@@ -3,6 +3,9 @@ package dev.tcptune.cli;
 import dev.tcptune.agent.Agent;
 import dev.tcptune.agent.AgentConfig;
 import dev.tcptune.agent.AgentSerialization;
+import dev.tcptune.agent.ClusterCaTrust;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
@@ -131,9 +134,13 @@ final class AgentCommand implements Callable<Integer> {
     Agent.preflight(config);
     KubernetesClient client;
     try {
+      // In-cluster (or KUBECONFIG), as KubernetesClientBuilder would configure it by itself.
+      Config clientConfig = new ConfigBuilder().build();
       client =
           new KubernetesClientBuilder()
+              .withConfig(clientConfig)
               .withHttpClientFactory(new JdkHttpClientFactory())
+              .withHttpClientBuilderConsumer(ClusterCaTrust.only(clientConfig))
               .withKubernetesSerialization(AgentSerialization.create())
               .build();
     } catch (RuntimeException e) {

@@ -13,6 +13,7 @@ import dev.tcptune.api.v1alpha1.SettingState;
 import dev.tcptune.api.v1alpha1.TcpNodeState;
 import dev.tcptune.api.v1alpha1.TcpNodeStateSpec;
 import dev.tcptune.kernel.testing.TestNetns;
+import dev.tcptune.localcluster.Java;
 import dev.tcptune.testing.ControlPlane;
 import dev.tcptune.testing.HostSysctls;
 import dev.tcptune.testing.OnConflict;
@@ -22,8 +23,13 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,6 +38,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.assertj.core.api.ThrowingConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -307,6 +315,99 @@ class AgentIT {
               assertThat(nsValues(SOMAXCONN, KEEPALIVE_TIME)).as(node.logs()).isEqualTo(before);
               assertThat(loopbackRoute()).doesNotContain("rto_min");
             });
+  }
+
+  @Test
+  void trustsTheClusterCaAloneNotTheJvmsTrustStore() throws Exception {
+    // The JVM's default trust store holds the API server's CA; the kubeconfig names another CA.
+    // fabric8 by itself would trust both (it adds the kubeconfig's CA to the default store) and
+    // connect; the agent trusts the kubeconfig's CA alone, as kubectl does, and is refused.
+    String kubeconfig = Files.readString(node.kubeconfig());
+    Matcher ca = Pattern.compile("certificate-authority: (\\S+)").matcher(kubeconfig);
+    assertThat(ca.find()).as("the node's kubeconfig names its CA file").isTrue();
+    KeyStore jvmTrust = KeyStore.getInstance("PKCS12");
+    jvmTrust.load(null, null);
+    try (InputStream in = Files.newInputStream(Path.of(ca.group(1)))) {
+      jvmTrust.setCertificateEntry(
+          "api-server-ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+    }
+    Path jvmTrustFile = dir.resolve("jvm-trust.p12");
+    try (OutputStream out = Files.newOutputStream(jvmTrustFile)) {
+      jvmTrust.store(out, "changeit".toCharArray());
+    }
+    Path withOtherCa =
+        Files.writeString(
+            dir.resolve("other-ca.yaml"), kubeconfig.replace(ca.group(1), otherCa().toString()));
+    create(List.of(setting(SOMAXCONN, "8192", Mode.ENFORCE)), List.of());
+    List<String> jvmOptions =
+        List.of(
+            "-Djavax.net.ssl.trustStore=" + jvmTrustFile,
+            "-Djavax.net.ssl.trustStorePassword=changeit");
+
+    Process refused = node.startAgent(withOtherCa, jvmOptions, "--check-interval", "1s");
+    await("the agent refused by TLS")
+        .atMost(START)
+        .until(() -> node.logs().contains("watch failed") || !refused.isAlive());
+    assertThat(node.logs()).contains("PKIX path");
+    assertThat(node.state().getStatus())
+        .as("nothing reported")
+        .satisfiesAnyOf(
+            status -> assertThat(status).isNull(),
+            status -> assertThat(status.getConditions()).isEmpty());
+    AgentNode.stop(refused, false);
+
+    // The same JVM trust store with the right CA in the kubeconfig: connected.
+    node.startAgent(node.kubeconfig(), jvmOptions, "--check-interval", "1s");
+    awaitStatus(START, s -> assertThat(condition(s, "Applied").getStatus()).isEqualTo("True"));
+  }
+
+  /** A file with a CA certificate (PEM) that signed nothing the tests use. */
+  private Path otherCa() throws Exception {
+    Path keytool = Path.of(Java.binary()).resolveSibling("keytool");
+    Path store = dir.resolve("other-ca.p12");
+    ProcessResult made =
+        run(
+            keytool.toString(),
+            "-genkeypair",
+            "-alias",
+            "other",
+            "-keyalg",
+            "EC",
+            "-dname",
+            "CN=not-the-cluster-ca",
+            "-ext",
+            "bc:c",
+            "-validity",
+            "2",
+            "-storetype",
+            "PKCS12",
+            "-keystore",
+            store.toString(),
+            "-storepass",
+            "changeit");
+    assertThat(made.exitCode()).as(made.output()).isZero();
+    ProcessResult pem =
+        run(
+            keytool.toString(),
+            "-exportcert",
+            "-rfc",
+            "-alias",
+            "other",
+            "-keystore",
+            store.toString(),
+            "-storepass",
+            "changeit");
+    assertThat(pem.exitCode()).as(pem.output()).isZero();
+    return Files.writeString(
+        dir.resolve("other-ca.crt"), pem.output().substring(pem.output().indexOf("-----BEGIN")));
+  }
+
+  private record ProcessResult(int exitCode, String output) {}
+
+  private static ProcessResult run(String... command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    return new ProcessResult(p.waitFor(), output);
   }
 
   @Test

@@ -109,12 +109,28 @@ public final class AgentNode implements AutoCloseable {
    * must enter the node's namespace (e.g. {@code nsenter --net=/run/netns/NS setpriv ... --}).
    */
   public Process startAgent(List<String> launcher, String... flags) throws IOException {
+    return startAgent(launcher, api.kubeconfig(), List.of(), flags);
+  }
+
+  /**
+   * Starts {@code tcptune agent} inside the namespace as {@link #startAgent(String...)} does, with
+   * {@code kubeconfig} instead of the node's and {@code jvmOptions} after the DaemonSet's.
+   */
+  public Process startAgent(Path kubeconfig, List<String> jvmOptions, String... flags)
+      throws IOException {
+    return startAgent(netns.namespace().wrap(List.of()), kubeconfig, jvmOptions, flags);
+  }
+
+  private Process startAgent(
+      List<String> launcher, Path kubeconfig, List<String> jvmOptions, String... flags)
+      throws IOException {
     // The DaemonSet's JVM (heap, collector, compiler) at its memory limit: a heap too small for
     // what these tests put the agent through exits the agent (ExitOnOutOfMemoryError) and fails
     // them.
     List<String> argv = new ArrayList<>(List.of(Java.binary()));
     argv.addAll(List.of(AgentDaemonSet.JVM_FLAGS.split(" ")));
     argv.add("-XX:MaxRAM=128m");
+    argv.addAll(jvmOptions);
     argv.addAll(
         List.of(
             "-jar",
@@ -135,7 +151,7 @@ public final class AgentNode implements AutoCloseable {
             .redirectOutput(dir.resolve("agent-" + (++started) + ".log").toFile());
     Map<String, String> env = builder.environment();
     env.put("NODE_NAME", nodeName);
-    env.put("KUBECONFIG", api.kubeconfig().toString());
+    env.put("KUBECONFIG", kubeconfig.toString());
     Process agent = builder.start();
     agents.add(agent);
     return agent;

@@ -570,7 +570,8 @@ class OperatorIT {
       assertThat(container.getResources().getLimits().get("memory").toString()).isEqualTo("128Mi");
       assertThat(container.getEnv())
           .extracting(e -> e.getName() + "=" + e.getValue())
-          .contains("TCPTUNE_CHECK_INTERVAL=30s", "TCPTUNE_STATS_INTERVAL=60s")
+          .contains(
+              "TCPTUNE_CHECK_INTERVAL=30s", "TCPTUNE_STATS_INTERVAL=60s", "MALLOC_ARENA_MAX=2")
           .anyMatch(e -> e.startsWith("JAVA_TOOL_OPTIONS=-XX:+UseSerialGC"));
 
       // Changed by hand: put back.

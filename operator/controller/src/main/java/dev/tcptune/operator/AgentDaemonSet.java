@@ -39,6 +39,9 @@ public final class AgentDaemonSet extends CRUDKubernetesDependentResource<Daemon
    *
    * <ul>
    *   <li>one thread of GC, C1 only and one compiler thread: the agent is idle between checks;
+   *   <li>a method is compiled after ten times the usual number of calls and loop iterations: code
+   *       that runs only a few hundred times, as at start-up, stays interpreted (half the code
+   *       cache, and the compiler's memory for it, are never used);
    *   <li>a heap of a quarter of the container's memory limit (32 MiB of 128Mi; it holds about 12
    *       MiB), a small young generation, and free ratios that let the heap shrink after a full
    *       collection instead of keeping its start-up peak;
@@ -48,10 +51,18 @@ public final class AgentDaemonSet extends CRUDKubernetesDependentResource<Daemon
    * The footprint benchmark runs its agent with these too.
    */
   public static final String JVM_FLAGS =
-      "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -Xss512k"
+      "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1"
+          + " -XX:CompileThresholdScaling=10 -Xss512k"
           + " -XX:MaxRAMPercentage=25 -XX:NewSize=2m -XX:MaxNewSize=4m"
           + " -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30"
           + " -XX:ReservedCodeCacheSize=24m -XX:MaxMetaspaceSize=64m -XX:+ExitOnOutOfMemoryError";
+
+  /**
+   * glibc's limit of malloc arenas for the agent: by default each thread that mallocs may get an
+   * arena of its own (up to 8 per core), memory the JVM's native memory tracking does not see. The
+   * operator's Deployment sets the same (helm/tcptune/templates/deployment.yaml).
+   */
+  public static final String MALLOC_ARENA_MAX = "2";
 
   private final OperatorConfig.AgentConfig config;
 
@@ -135,6 +146,10 @@ public final class AgentDaemonSet extends CRUDKubernetesDependentResource<Daemon
         .addNewEnv()
         .withName("JAVA_TOOL_OPTIONS")
         .withValue(JVM_FLAGS)
+        .endEnv()
+        .addNewEnv()
+        .withName("MALLOC_ARENA_MAX")
+        .withValue(MALLOC_ARENA_MAX)
         .endEnv()
         .addNewPort()
         .withName("metrics")
