@@ -31,6 +31,7 @@ public final class ProfileStatusBuilder {
   private static final int MAX_MESSAGES = 3;
 
   private final ConditionFactory conditions;
+  private final ProfileTimings timings = new ProfileTimings();
 
   public ProfileStatusBuilder(ConditionFactory conditions) {
     this.conditions = conditions;
@@ -89,7 +90,8 @@ public final class ProfileStatusBuilder {
     }
     if (plan.valid()) {
       status.setTimings(
-          ProfileTimings.of(plan.profile(), plan.selected().stream().map(states::get).toList())
+          timings
+              .timingsOf(plan.profile(), plan.selected().stream().map(states::get).toList())
               .orElse(null));
     }
     status.setMatchedNodes(plan.selected().size());

@@ -63,6 +63,27 @@ class ProfileTimingsTest {
         .isEqualTo(ProfileTimings.of(profile(null, null), nodes("6.8.0", "5.15.0")));
   }
 
+  @Test
+  void oneInstanceAnswersEachProfileAndKernelAsANewOneWould() {
+    RetrySettings retries = new RetrySettings();
+    retries.setSyn(2);
+    ProfileTimings timings = new ProfileTimings();
+    List<TcpProfile> profiles = List.of(profile(null, null), profile(null, retries));
+    List<List<TcpNodeState>> fleets =
+        List.of(nodes("6.18.44"), nodes("6.1.0", "6.18.44"), nodes("6.18.44"));
+
+    for (int round = 0; round < 2; round++) {
+      for (TcpProfile profile : profiles) {
+        for (List<TcpNodeState> fleet : fleets) {
+          assertThat(timings.timingsOf(profile, fleet))
+              .isEqualTo(new ProfileTimings().timingsOf(profile, fleet));
+        }
+      }
+    }
+    assertThat(timings.timingsOf(profiles.get(1), fleets.get(0)))
+        .isNotEqualTo(timings.timingsOf(profiles.get(0), fleets.get(0)));
+  }
+
   private static TcpProfile profile(KeepaliveSettings keepalive, RetrySettings retries) {
     TcpProfileSpec spec = new TcpProfileSpec();
     spec.setKeepalive(keepalive);
