@@ -5,6 +5,7 @@ import dev.tcptune.api.v1alpha1.TcpProfile;
 import dev.tcptune.fleet.AgentReports;
 import dev.tcptune.fleet.FleetPlan;
 import dev.tcptune.fleet.FleetPlanner;
+import dev.tcptune.fleet.MergeMemo;
 import dev.tcptune.fleet.NodeInput;
 import dev.tcptune.fleet.ProfilePlan;
 import dev.tcptune.kernel.catalog.TunableCatalog;
@@ -44,6 +45,7 @@ final class Fleet {
       new FleetPlanner(new ProfileValidator(TunableCatalog.standard()));
   private final CacheChanges changes;
   private final Consumer<String> onAdmitted;
+  private final MergeMemo merges = new MergeMemo();
   private Memo memo;
 
   /**
@@ -93,7 +95,7 @@ final class Fleet {
     // what it already answered, carries over.
     AgentReports reports =
         memo == null ? AgentReports.of(byName) : AgentReports.of(byName, memo.snapshot().reports());
-    FleetPlan plan = planner.plan(nodeInputs, profileList, byName, reports);
+    FleetPlan plan = planner.plan(nodeInputs, profileList, byName, reports, merges);
     memo = new Memo(seen, new Snapshot(plan, byName, reports));
     newlyAdmitted(before, plan).forEach(onAdmitted);
     return memo.snapshot();

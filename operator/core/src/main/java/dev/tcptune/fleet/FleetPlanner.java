@@ -47,6 +47,19 @@ public final class FleetPlanner {
       List<TcpProfile> profiles,
       Map<String, TcpNodeState> states,
       AgentReports reports) {
+    return plan(nodes, profiles, states, reports, new MergeMemo());
+  }
+
+  /**
+   * The plan, merging again only the nodes whose inputs changed since the plan {@code memo} kept
+   * (and keeping this one there).
+   */
+  public FleetPlan plan(
+      List<NodeInput> nodes,
+      List<TcpProfile> profiles,
+      Map<String, TcpNodeState> states,
+      AgentReports reports,
+      MergeMemo memo) {
     List<NodeInput> sortedNodes =
         nodes.stream().sorted(Comparator.comparing(NodeInput::name)).toList();
     Map<String, ProfilePlan> profilePlans = new TreeMap<>();
@@ -67,15 +80,29 @@ public final class FleetPlanner {
     Map<String, ProfileContribution> current = new HashMap<>();
     for (ProfilePlan plan : profilePlans.values()) {
       if (plan.active()) {
-        current.put(plan.name(), ProfileContribution.current(plan.profile()));
+        current.put(
+            plan.name(),
+            memo.contribution(plan.name(), ProfileContribution.current(plan.profile())));
       }
     }
+    Map<String, MergeMemo.Made> made = memo.next();
     Map<String, NodeMerge> merges = new TreeMap<>();
     for (NodeInput node : sortedNodes) {
+      String name = node.name();
+      List<ProfilePlan> plans = selecting.getOrDefault(name, List.of());
+      TcpNodeState existing = states.get(name);
+      // Everything the merge below reads: per plan whether it admits the node and its current
+      // contribution (the same object while the profile is unchanged), and the node's state.
+      List<Object> inputs = new ArrayList<>(2 * plans.size() + 1);
+      for (ProfilePlan plan : plans) {
+        inputs.add(plan.rollout().admitted().contains(name));
+        inputs.add(current.get(plan.name()));
+      }
+      inputs.add(existing);
       merges.put(
-          node.name(),
-          mergeNode(node.name(), selecting.getOrDefault(node.name(), List.of()), current, states));
+          name, memo.merge(name, inputs, () -> mergeNode(name, plans, current, existing), made));
     }
+    memo.keep(current, made);
     return new FleetPlan(profilePlans, merges);
   }
 
@@ -184,8 +211,7 @@ public final class FleetPlanner {
       String node,
       List<ProfilePlan> selecting,
       Map<String, ProfileContribution> current,
-      Map<String, TcpNodeState> states) {
-    TcpNodeState existing = states.get(node);
+      TcpNodeState existing) {
     List<ProfileContribution> contributions = new ArrayList<>();
     for (ProfilePlan plan : selecting) {
       if (plan.rollout().admitted().contains(node)) {

@@ -89,9 +89,10 @@ class FleetPlannerGoldenTest {
   }
 
   /**
-   * A plan made with the previous plan's reports (as the operator plans after each node's report)
-   * is the plan made anew: the first plan saw every state as a different object whose agent had
-   * reported nothing yet, so no answer of it may carry over.
+   * A plan made with the previous plan's reports and merges (as the operator plans after each
+   * node's report) is the plan made anew: the first plan saw every state as a different object
+   * whose agent had reported nothing yet, so no answer and no merge of it may carry over; planned
+   * again from the same objects, every merge carries over.
    */
   @ParameterizedTest
   @MethodSource("cases")
@@ -109,14 +110,19 @@ class FleetPlannerGoldenTest {
     }
     FleetPlanner planner = new FleetPlanner(new ProfileValidator(TunableCatalog.standard()));
     AgentReports first = AgentReports.of(before);
-    planner.plan(in.nodes(), in.profiles(), before, first);
+    MergeMemo memo = new MergeMemo();
+    planner.plan(in.nodes(), in.profiles(), before, first, memo);
+    String anew =
+        YAML.writeValueAsString(view(planner.plan(in.nodes(), in.profiles(), states), states));
 
-    FleetPlan carried =
-        planner.plan(in.nodes(), in.profiles(), states, AgentReports.of(states, first));
+    AgentReports reports = AgentReports.of(states, first);
+    FleetPlan carried = planner.plan(in.nodes(), in.profiles(), states, reports, memo);
+    // Planned once more from the same objects: every merge is the one the memo kept.
+    FleetPlan kept = planner.plan(in.nodes(), in.profiles(), states, reports, memo);
 
-    assertThat(YAML.writeValueAsString(view(carried, states)))
-        .isEqualTo(
-            YAML.writeValueAsString(view(planner.plan(in.nodes(), in.profiles(), states), states)));
+    assertThat(YAML.writeValueAsString(view(carried, states))).isEqualTo(anew);
+    assertThat(YAML.writeValueAsString(view(kept, states))).isEqualTo(anew);
+    kept.nodes().forEach((node, merge) -> assertThat(merge).isSameAs(carried.nodes().get(node)));
   }
 
   private static Map<String, Object> view(FleetPlan plan, Map<String, TcpNodeState> states) {
