@@ -35,24 +35,13 @@ public final class FleetPlanner {
 
   public FleetPlan plan(
       List<NodeInput> nodes, List<TcpProfile> profiles, Map<String, TcpNodeState> states) {
-    return plan(nodes, profiles, states, AgentReports.of(states));
+    return plan(nodes, profiles, states, AgentReports.of(states), new MergeMemo());
   }
 
   /**
    * The plan, with {@code reports} the agent reports of {@code states} (those of a previous plan
-   * where a state did not change).
-   */
-  public FleetPlan plan(
-      List<NodeInput> nodes,
-      List<TcpProfile> profiles,
-      Map<String, TcpNodeState> states,
-      AgentReports reports) {
-    return plan(nodes, profiles, states, reports, new MergeMemo());
-  }
-
-  /**
-   * The plan, merging again only the nodes whose inputs changed since the plan {@code memo} kept
-   * (and keeping this one there).
+   * where a state did not change), merging again only the nodes whose inputs changed since the plan
+   * {@code memo} kept (and keeping this one there).
    */
   public FleetPlan plan(
       List<NodeInput> nodes,
@@ -85,7 +74,7 @@ public final class FleetPlanner {
             memo.contribution(plan.name(), ProfileContribution.current(plan.profile())));
       }
     }
-    Map<String, MergeMemo.Made> made = memo.next();
+    Map<String, MergeMemo.Made> made = new HashMap<>();
     Map<String, NodeMerge> merges = new TreeMap<>();
     for (NodeInput node : sortedNodes) {
       String name = node.name();

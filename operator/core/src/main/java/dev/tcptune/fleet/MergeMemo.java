@@ -2,7 +2,6 @@ package dev.tcptune.fleet;
 
 import dev.tcptune.merge.NodeMerge;
 import dev.tcptune.merge.ProfileContribution;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -33,6 +32,7 @@ public final class MergeMemo {
 
   /**
    * The merge of {@code node} from {@code inputs}: the previous one when the inputs are the same.
+   * Recorded in {@code next}, the plan's table that {@link #keep} takes at its end.
    */
   NodeMerge merge(
       String node, List<Object> inputs, Supplier<NodeMerge> make, Map<String, Made> next) {
@@ -41,11 +41,6 @@ public final class MergeMemo {
         known != null && same(known.inputs(), inputs) ? known : new Made(inputs, make.get());
     next.put(node, made);
     return made.merge();
-  }
-
-  /** A plan's table of merges, to hand to {@link #merge} and then to {@link #keep}. */
-  Map<String, Made> next() {
-    return new HashMap<>();
   }
 
   /** What the plan just made becomes what the next plan compares with. */
