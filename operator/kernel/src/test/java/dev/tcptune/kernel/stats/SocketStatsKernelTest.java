@@ -104,7 +104,13 @@ class SocketStatsKernelTest {
     String ready = new BufferedReader(new InputStreamReader(peer.getInputStream())).readLine();
     assertThat(ready).isEqualTo("ready");
 
-    SocketSnapshot s = inside.sample();
+    // The last server sockets reach TIME_WAIT when the kernel has handled the clients' FINs, which
+    // under load can come after the peer says ready.
+    SocketSnapshot s =
+        Poll.until(
+            Duration.ofSeconds(10),
+            timeWait + " TIME_WAIT sockets",
+            () -> Optional.of(inside.sample()).filter(x -> x.timeWait() >= timeWait));
 
     // Ground truth from ss, which walks every socket: fine in a test, not on a busy node.
     assertThat(s.timeWait()).isEqualTo(ssCount("time-wait")).isGreaterThanOrEqualTo(timeWait);

@@ -18,8 +18,9 @@ import java.util.List;
  *   <li>{@code backlog PORT}: {@code listen(fd, 1)} and never accept.
  *   <li>{@code connect PORT COUNT TIMEOUT_MS}: COUNT connects with a short timeout, then exit.
  *   <li>{@code states PORT TW CW}: TW connections that the server closes first (TIME_WAIT on the
- *       server side, every other one over {@code ::1} on PORT+1), then CW connections the client
- *       closes and the server holds (CLOSE_WAIT on the server, FIN_WAIT2 on the client); hold.
+ *       server side, every other one over {@code ::1} on PORT+1; clients on ports PORT+2 to
+ *       PORT+1+TW), then CW connections the client closes and the server holds (CLOSE_WAIT on the
+ *       server, FIN_WAIT2 on the client); hold.
  * </ul>
  */
 public final class NetnsPeer {
@@ -86,7 +87,11 @@ public final class NetnsPeer {
         ServerSocket v6 = new ServerSocket(port + 1, 64, lo6)) {
       for (int i = 0; i < timeWait; i++) {
         ServerSocket server = i % 2 == 0 ? v4 : v6;
-        try (Socket client = new Socket(server.getInetAddress(), server.getLocalPort())) {
+        // A port of its own for each client (PORT+2 on): with ephemeral ports a later client could
+        // get the port of an earlier one, and its SYN would end that connection's TIME_WAIT early.
+        try (Socket client = new Socket()) {
+          client.bind(new InetSocketAddress(server.getInetAddress(), port + 2 + i));
+          client.connect(new InetSocketAddress(server.getInetAddress(), server.getLocalPort()));
           server.accept().close();
           // Wait for the server's FIN before closing, so the server alone ends in TIME_WAIT.
           client.getInputStream().read();
