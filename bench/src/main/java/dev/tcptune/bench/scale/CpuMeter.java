@@ -62,7 +62,19 @@ final class CpuMeter {
   }
 
   Reading read() {
-    return new Reading(seconds(apiServer), seconds(etcd), seconds(OptionalLong.of(selfPid())));
+    return new Reading(seconds(apiServer), seconds(etcd), ownSeconds(selfPid()));
+  }
+
+  /**
+   * The JVM's own threads alone: the local control plane's kube-apiserver and etcd are this JVM's
+   * child processes, and counting descendants would count them twice.
+   */
+  private static double ownSeconds(long pid) {
+    try {
+      return ProcSampler.ownCpuSeconds(pid);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
   }
 
   private static long selfPid() {

@@ -137,6 +137,12 @@ final class ProcSampler implements AutoCloseable {
     return cpuTicks(pid) / TICKS_PER_SECOND;
   }
 
+  /** CPU seconds of {@code pid}'s own threads so far, without any child process's. */
+  static double ownCpuSeconds(long pid) throws IOException {
+    long[] f = stat(pid);
+    return (f[11] + f[12]) / TICKS_PER_SECOND;
+  }
+
   /**
    * Where the resident memory of {@code pid} is now: anonymous pages (what a cgroup cannot take
    * back short of swapping) against file-backed ones (the JVM's code, mapped class-data archives:
