@@ -11,15 +11,30 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class CacheChanges {
 
-  private final AtomicLong count = new AtomicLong();
+  private final AtomicLong all = new AtomicLong();
+  private final AtomicLong fleet = new AtomicLong();
 
   /** The number of changes so far; read before the caches, so a later change is never missed. */
   long count() {
-    return count.get();
+    return all.get();
   }
 
-  /** Called by a store after its content changed. */
+  /** The changes to Nodes and profiles so far, which can change what any node gets. */
+  long fleetCount() {
+    return fleet.get();
+  }
+
+  /** Called by a store of Nodes or profiles after its content changed. */
   void changed() {
-    count.incrementAndGet();
+    fleet.incrementAndGet();
+    all.incrementAndGet();
+  }
+
+  /**
+   * Called by a store of node states after its content changed. A node's state changes what other
+   * nodes get only through rollout slots, which each plan hands out itself (see {@link Fleet}).
+   */
+  void stateChanged() {
+    all.incrementAndGet();
   }
 }

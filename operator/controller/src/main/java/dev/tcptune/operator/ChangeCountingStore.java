@@ -5,24 +5,27 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.Transforming
 import java.util.function.BiPredicate;
 import java.util.function.UnaryOperator;
 
-/** An informer's cache that counts the changes of its content in {@link CacheChanges}. */
+/**
+ * An informer's cache that tells of each change of its content, as {@link CacheChanges} counts
+ * them.
+ */
 class ChangeCountingStore<R extends HasMetadata> extends TransformingItemStore<R> {
 
-  private final CacheChanges changes;
+  private final Runnable onChange;
   private final BiPredicate<R, R> counts;
 
-  /** Keeps objects whole and counts every add, update and removal. */
-  ChangeCountingStore(CacheChanges changes) {
-    this(changes, UnaryOperator.identity(), (previous, next) -> true);
+  /** Keeps objects whole and tells of every add, update and removal. */
+  ChangeCountingStore(Runnable onChange) {
+    this(onChange, UnaryOperator.identity(), (previous, next) -> true);
   }
 
   /**
    * @param keep what of an object the cache keeps
    * @param counts whether an update from {@code previous} to {@code next} counts as a change
    */
-  ChangeCountingStore(CacheChanges changes, UnaryOperator<R> keep, BiPredicate<R, R> counts) {
+  ChangeCountingStore(Runnable onChange, UnaryOperator<R> keep, BiPredicate<R, R> counts) {
     super(keep);
-    this.changes = changes;
+    this.onChange = onChange;
     this.counts = counts;
   }
 
@@ -30,7 +33,7 @@ class ChangeCountingStore<R extends HasMetadata> extends TransformingItemStore<R
   public R put(String key, R obj) {
     R previous = super.put(key, obj);
     if (previous == null || counts.test(previous, obj)) {
-      changes.changed();
+      onChange.run();
     }
     return previous;
   }
@@ -39,7 +42,7 @@ class ChangeCountingStore<R extends HasMetadata> extends TransformingItemStore<R
   public R remove(String key) {
     R previous = super.remove(key);
     if (previous != null) {
-      changes.changed();
+      onChange.run();
     }
     return previous;
   }

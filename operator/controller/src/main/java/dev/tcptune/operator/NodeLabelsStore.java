@@ -25,7 +25,7 @@ public final class NodeLabelsStore extends ChangeCountingStore<Node> {
 
   NodeLabelsStore(CacheChanges changes) {
     super(
-        changes,
+        changes::changed,
         NodeLabelsStore::labelsOnly,
         (previous, next) ->
             !Objects.equals(previous.getMetadata().getLabels(), next.getMetadata().getLabels()));

@@ -85,7 +85,7 @@ public final class NodeStateReconciler implements Reconciler<Node> {
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(TcpProfile.class, Node.class)
                 .withName("profiles")
-                .withItemStore(new ChangeCountingStore<>(changes))
+                .withItemStore(new ChangeCountingStore<>(changes::changed))
                 .withSecondaryToPrimaryMapper(p -> EveryPrimary.of(context))
                 .build(),
             context);
@@ -94,7 +94,7 @@ public final class NodeStateReconciler implements Reconciler<Node> {
             InformerEventSourceConfiguration.from(TcpNodeState.class, Node.class)
                 .withInformerListLimit(ListPages.SIZE)
                 .withName("node-states")
-                .withItemStore(new ChangeCountingStore<>(changes))
+                .withItemStore(new ChangeCountingStore<>(changes::stateChanged))
                 .withSecondaryToPrimaryMapper(s -> ownNode(s, context))
                 .build(),
             context);
@@ -114,8 +114,8 @@ public final class NodeStateReconciler implements Reconciler<Node> {
   public UpdateControl<Node> reconcile(Node node, Context<Node> context) {
     String name = node.getMetadata().getName();
     try (var timer = metrics.reconcile(NAME, name)) {
-      NodeMerge desired = desiredFor(name, context);
       Optional<TcpNodeState> current = states.get(new ResourceID(name));
+      NodeMerge desired = desiredFor(name, current, context);
       switch (next(desired, current)) {
         case WRITE -> apply(desired, current, context.getClient());
         case DELETE_RESTORED -> deleteRestored(current.orElseThrow(), context.getClient());
@@ -154,9 +154,13 @@ public final class NodeStateReconciler implements Reconciler<Node> {
     return Step.NOTHING;
   }
 
-  private NodeMerge desiredFor(String node, Context<Node> context) {
+  private NodeMerge desiredFor(String node, Optional<TcpNodeState> current, Context<Node> context) {
+    String version = current.map(s -> s.getMetadata().getResourceVersion()).orElse(null);
     var plan =
-        fleet.plan(() -> context.getPrimaryCache().list(), profiles::list, states::list).plan();
+        fleet
+            .planFor(
+                node, version, () -> context.getPrimaryCache().list(), profiles::list, states::list)
+            .plan();
     return plan.nodes().get(node);
   }
 

@@ -72,7 +72,7 @@ public final class ProfileReconciler implements Reconciler<TcpProfile>, Cleaner<
 
   /** Registers this reconciler with the profile cache its plans count the changes of. */
   void register(Operator operator) {
-    operator.register(this, o -> o.withItemStore(new ChangeCountingStore<>(changes)));
+    operator.register(this, o -> o.withItemStore(new ChangeCountingStore<>(changes::changed)));
   }
 
   @Override
@@ -94,7 +94,7 @@ public final class ProfileReconciler implements Reconciler<TcpProfile>, Cleaner<
             InformerEventSourceConfiguration.from(TcpNodeState.class, TcpProfile.class)
                 .withInformerListLimit(ListPages.SIZE)
                 .withName("node-states")
-                .withItemStore(new ChangeCountingStore<>(changes))
+                .withItemStore(new ChangeCountingStore<>(changes::stateChanged))
                 .withSecondaryToPrimaryMapper(s -> EveryPrimary.of(context))
                 .build(),
             context);

@@ -2,6 +2,7 @@ package dev.tcptune.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tcptune.api.v1alpha1.TcpNodeState;
 import dev.tcptune.api.v1alpha1.TcpProfile;
 import dev.tcptune.fleet.FleetPlan;
 import dev.tcptune.fleet.ProfilePlan;
@@ -75,6 +76,70 @@ class FleetTest {
     Fleet.Snapshot next = fleet.plan(nodes, Stream::empty, Stream::empty);
     assertThat(next).isNotSameAs(first);
     assertThat(reads).hasValue(2);
+  }
+
+  @Test
+  void aNodesReconcileActsOnTheLastPlanUntilItsOwnStateOrAProfileOrNodeChanged() {
+    CacheChanges changes = new CacheChanges();
+    Fleet fleet = new Fleet(changes);
+    Map<String, TcpNodeState> states = new TreeMap<>();
+    states.put("n1", state("n1", "10"));
+    states.put("n2", state("n2", "20"));
+    Supplier<Stream<Node>> nodes = () -> Stream.of(node("n1"), node("n2"));
+    Supplier<Stream<TcpNodeState>> cached = () -> List.copyOf(states.values()).stream();
+
+    Fleet.Snapshot first = fleet.planFor("n1", "10", nodes, Stream::empty, cached);
+
+    states.put("n2", state("n2", "21"));
+    changes.stateChanged();
+    assertThat(fleet.planFor("n1", "10", nodes, Stream::empty, cached))
+        .as("another node's report: n1's reconcile acts on the plan that holds its own state")
+        .isSameAs(first);
+    Fleet.Snapshot withN2 = fleet.planFor("n2", "21", nodes, Stream::empty, cached);
+    assertThat(withN2).as("n2's reconcile needs a plan of its new state").isNotSameAs(first);
+    assertThat(withN2.states().get("n2").getMetadata().getResourceVersion()).isEqualTo("21");
+
+    states.put("n1", state("n1", "11"));
+    changes.stateChanged();
+    Fleet.Snapshot withN1 = fleet.planFor("n1", "11", nodes, Stream::empty, cached);
+    assertThat(withN1).isNotSameAs(withN2);
+    assertThat(fleet.planFor("n2", "21", nodes, Stream::empty, cached))
+        .as("one plan serves every node whose state it holds")
+        .isSameAs(withN1);
+
+    changes.changed();
+    assertThat(fleet.planFor("n1", "11", nodes, Stream::empty, cached))
+        .as("a profile or Node changed: what any node gets may have changed")
+        .isNotSameAs(withN1);
+  }
+
+  @Test
+  void aStateWrittenButNotYetCachedDoesNotPlanAgainWhileNothingChanged() {
+    CacheChanges changes = new CacheChanges();
+    Fleet fleet = new Fleet(changes);
+    AtomicInteger reads = new AtomicInteger();
+    Supplier<Stream<TcpNodeState>> cached =
+        () -> {
+          reads.incrementAndGet();
+          return Stream.of(state("n1", "10"));
+        };
+    Supplier<Stream<Node>> nodes = () -> Stream.of(node("n1"));
+
+    Fleet.Snapshot first = fleet.planFor("n1", "10", nodes, Stream::empty, cached);
+    // The reconcile sees its own write (resourceVersion 11) before the watch brings it.
+    assertThat(fleet.planFor("n1", "11", nodes, Stream::empty, cached)).isSameAs(first);
+    assertThat(reads).hasValue(1);
+  }
+
+  private static Node node(String name) {
+    return new NodeBuilder().withNewMetadata().withName(name).endMetadata().build();
+  }
+
+  private static TcpNodeState state(String node, String resourceVersion) {
+    TcpNodeState state = new TcpNodeState();
+    state.setMetadata(
+        new ObjectMetaBuilder().withName(node).withResourceVersion(resourceVersion).build());
+    return state;
   }
 
   private static FleetPlan plan(ProfilePlan... profiles) {
