@@ -1,6 +1,9 @@
 package dev.tcptune.operator;
 
+import dev.tcptune.api.v1alpha1.TcpNodeState;
+import dev.tcptune.api.v1alpha1.TcpProfile;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import java.io.IOException;
@@ -48,6 +51,7 @@ public final class TcpTuneOperator implements AutoCloseable {
         .addKeyValue("restoreTimeout", config.restoreTimeout())
         .addKeyValue("agent", config.agent())
         .log("starting operator");
+    readsOwnKinds(client.getKubernetesSerialization());
     OperatorMetrics metrics = new OperatorMetrics();
     Operator operator =
         new Operator(
@@ -97,5 +101,16 @@ public final class TcpTuneOperator implements AutoCloseable {
   public void close() {
     probes.close();
     operator.stop();
+  }
+
+  /**
+   * Lets the client read the operator's own kinds straight into their classes. Unregistered,
+   * fabric8 reads each watch event of a TcpNodeState as a GenericKubernetesResource, and the
+   * informer then converts it into the class: a second decode and an encode of every event, 9 % of
+   * the scale benchmark's JVM during a change at 1,000 nodes.
+   */
+  static void readsOwnKinds(KubernetesSerialization serialization) {
+    serialization.registerKubernetesResource(TcpNodeState.class);
+    serialization.registerKubernetesResource(TcpProfile.class);
   }
 }
