@@ -3,6 +3,7 @@ package dev.tcptune.bench.scale;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.ForkJoinPool;
 
 /** The machine a figure was measured on; it is shared, so its load goes with every figure. */
 final class Machine {
@@ -11,11 +12,12 @@ final class Machine {
 
   static String describe() {
     return String.format(
-        "machine: %d cores, kernel %s, JDK %s (%s), load average %s",
+        "machine: %d cores, kernel %s, JDK %s (%s), common pool parallelism %d, load average %s",
         Runtime.getRuntime().availableProcessors(),
         read("/proc/sys/kernel/osrelease"),
         System.getProperty("java.version"),
         System.getProperty("java.vm.name"),
+        ForkJoinPool.getCommonPoolParallelism(),
         loadAverage());
   }
 
