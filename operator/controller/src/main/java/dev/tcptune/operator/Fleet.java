@@ -33,7 +33,8 @@ import java.util.stream.Stream;
  * <p>A node's report changes what other nodes get only through rollout slots: a node done or failed
  * lets the next ones in. Rather than reconciling every node on every report (at 1,000 nodes a burst
  * of reports queued a million reconcile requests and most of the operator's memory), each new plan
- * names the nodes it admits that the previous plan had not, once.
+ * names the nodes it admits that the previous plan had not, once. For the same reason a node's own
+ * reconcile need not wait for a plan of other nodes' newer reports ({@link #planFor}).
  */
 final class Fleet {
 
