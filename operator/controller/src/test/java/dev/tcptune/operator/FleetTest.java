@@ -59,12 +59,7 @@ class FleetTest {
     Supplier<Stream<Node>> nodes =
         () -> {
           reads.incrementAndGet();
-          return Stream.of(
-              new NodeBuilder()
-                  .withNewMetadata()
-                  .withName("n" + reads.get())
-                  .endMetadata()
-                  .build());
+          return Stream.of(node("n" + reads.get()));
         };
 
     Fleet.Snapshot first = fleet.plan(nodes, Stream::empty, Stream::empty);
