@@ -228,7 +228,8 @@ class AgentIT {
         "src",
         "127.0.0.1");
     node.sysctlWrite(KEEPALIVE_TIME, "120");
-    assertThat(loopbackRoute()).doesNotContain("rto_min");
+    // No look at the route here: at a 1 s check interval the agent may have put rto_min back
+    // already. Two corrections below say it found both Enforce entries drifted.
 
     awaitStatus(
         WITHIN_ONE_CHECK,
