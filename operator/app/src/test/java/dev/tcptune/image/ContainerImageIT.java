@@ -19,7 +19,9 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipEntry;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -133,6 +135,35 @@ class ContainerImageIT {
     assertThat(Files.readString(rootfs.resolve("etc/passwd")))
         .contains("root:x:0:0:", "tcptune:x:65532:65532:");
     assertThat(Files.getAttribute(rootfs.resolve("tmp"), "unix:mode")).isEqualTo(01777 | 0040000);
+  }
+
+  /**
+   * With two of fabric8's HTTP clients on the class path, a client built without an explicit one
+   * (the demo's) gets one of them at random; and what no process runs should not ship to every
+   * node.
+   */
+  @Test
+  void jarShipsOneHttpClientForFabric8AndNoTestLibraries() throws Exception {
+    try (JarFile jar = new JarFile(rootfs.resolve("tcptune.jar").toFile())) {
+      ZipEntry factories =
+          jar.getEntry("META-INF/services/io.fabric8.kubernetes.client.http.HttpClient$Factory");
+      assertThat(factories).as("fabric8's HTTP client registrations").isNotNull();
+      try (InputStream in = jar.getInputStream(factories)) {
+        assertThat(
+                new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .lines()
+                    .map(String::strip)
+                    .filter(line -> !line.isEmpty() && !line.startsWith("#")))
+            .containsExactly("io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory");
+      }
+      assertThat(jar.stream().map(ZipEntry::getName))
+          .as("Vert.x, Netty, JUnit")
+          .noneMatch(
+              name ->
+                  name.startsWith("io/vertx/")
+                      || name.startsWith("io/netty/")
+                      || name.startsWith("org/junit/"));
+    }
   }
 
   @Test
