@@ -47,7 +47,9 @@ final class AuditCommand implements Callable<Integer> {
   @Option(
       names = {"-f", "--file"},
       paramLabel = "PROFILE",
-      description = "TcpProfile YAML file (default: ${DEFAULT-VALUE}, the kernel defaults).",
+      description =
+          "TcpProfile YAML or JSON file; '-' reads standard input (default: ${DEFAULT-VALUE},"
+              + " the kernel defaults).",
       defaultValue = ProfileFiles.BUILTIN_DEFAULT)
   String file;
 
@@ -77,7 +79,8 @@ final class AuditCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     // A bad file throws ProfileFileException: TcpTuneCommand prints its one line and exits 2.
     TcpProfile profile = new ProfileFiles().load(file);
-    if (rateIntervalSeconds < 0 || rateIntervalSeconds > 3600) {
+    // Written so that NaN, which every comparison fails, is refused too.
+    if (!(rateIntervalSeconds >= 0 && rateIntervalSeconds <= 3600)) {
       err.println(
           "error: --rate-interval: "
               + rateIntervalSeconds

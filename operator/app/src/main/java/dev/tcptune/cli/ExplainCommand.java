@@ -47,7 +47,7 @@ final class ExplainCommand implements Callable<Integer> {
       names = {"-f", "--file"},
       required = true,
       paramLabel = "PROFILE",
-      description = "TcpProfile YAML file.")
+      description = "TcpProfile YAML or JSON file; '-' reads standard input.")
   String file;
 
   @Option(

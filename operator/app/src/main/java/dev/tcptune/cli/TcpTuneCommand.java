@@ -30,7 +30,15 @@ public final class TcpTuneCommand {
   public static final int ERROR = 2;
 
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    int code;
+    try {
+      code = commandLine().execute(args);
+    } catch (VirtualMachineError e) {
+      // Not a stack trace and exit 1, which audit uses for drift: a failure to run is 2.
+      System.err.println("error: the JVM failed: " + e.getMessage());
+      code = ERROR;
+    }
+    System.exit(code);
   }
 
   /** The configured command line, shared by main and tests. */

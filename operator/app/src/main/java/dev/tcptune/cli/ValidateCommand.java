@@ -3,7 +3,6 @@ package dev.tcptune.cli;
 import dev.tcptune.api.v1alpha1.TcpProfile;
 import dev.tcptune.profile.ProfileFileException;
 import dev.tcptune.profile.ProfileFiles;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +41,7 @@ final class ValidateCommand implements Callable<Integer> {
   List<String> more = new ArrayList<>();
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     List<String> all = new ArrayList<>(files);
@@ -56,10 +55,7 @@ final class ValidateCommand implements Callable<Integer> {
     int invalid = 0;
     for (String file : all) {
       try {
-        List<TcpProfile> valid =
-            file.equals("-")
-                ? profiles.parseAll(ProfileFiles.decode(System.in.readAllBytes(), "-"), "-")
-                : profiles.loadAll(file);
+        List<TcpProfile> valid = profiles.loadAll(file);
         out.println(
             file
                 + ": valid ("
@@ -70,6 +66,10 @@ final class ValidateCommand implements Callable<Integer> {
       } catch (ProfileFileException e) {
         // The message starts with the file name already.
         err.println("error: " + e.getMessage());
+        invalid++;
+      } catch (RuntimeException e) {
+        // Never expected; if it happens, this file is refused and the next ones still get theirs.
+        err.println("error: " + file + ": cannot be checked: " + e.getMessage());
         invalid++;
       }
     }

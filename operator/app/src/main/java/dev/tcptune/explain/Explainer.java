@@ -23,6 +23,12 @@ import java.util.stream.Collectors;
  */
 public final class Explainer {
 
+  /**
+   * A local port range below this many ports (17 new connections per second to one destination)
+   * gets a warning.
+   */
+  private static final int FEW_PORTS = 1024;
+
   /** RFC 1122 4.2.3.5: R2 for data should correspond to at least 100 s. */
   private static final Duration RFC1122_R2 = Duration.ofSeconds(100);
 
@@ -108,10 +114,10 @@ public final class Explainer {
                 : ""));
     facts.add(
         String.format(
-            "%d ephemeral ports / 60 s TIME_WAIT = at most %.0f new connections per second to one destination"
+            "%d ephemeral ports / 60 s TIME_WAIT = at most %s to one destination"
                 + " without TIME_WAIT reuse (tcp_tw_reuse %s)",
             t.ephemeralPorts(),
-            t.maxNewConnectionsPerSecondPerDestination(),
+            connectionRate(t.maxNewConnectionsPerSecondPerDestination()),
             value(values, TunableCatalog.TCP_TW_REUSE)));
     if (desired.sysctls().containsKey(TunableCatalog.SOMAXCONN.key())) {
       facts.add(
@@ -137,6 +143,16 @@ public final class Explainer {
                   + " after the write, below the 100 s RFC 1122 asks for: a short network blip kills"
                   + " connections",
               value(values, TunableCatalog.TCP_RETRIES2), about(t.establishedGiveUp())));
+    }
+    if (desired.sysctls().containsKey(TunableCatalog.IP_LOCAL_PORT_RANGE.key())
+        && t.ephemeralPorts() < FEW_PORTS) {
+      warnings.add(
+          String.format(
+              "spec.timeWait.localPortRange leaves %d ephemeral port%s: at most %s to one"
+                  + " destination without TIME_WAIT reuse; more fail connect() with EADDRNOTAVAIL",
+              t.ephemeralPorts(),
+              t.ephemeralPorts() == 1 ? "" : "s",
+              connectionRate(t.maxNewConnectionsPerSecondPerDestination())));
     }
     options.loadBalancerIdleTimeout().ifPresent(idle -> lbWarning(values, idle, warnings));
     options.appConnectTimeout().ifPresent(connect -> connectWarning(t, connect, warnings));
@@ -225,6 +241,20 @@ public final class Explainer {
                               + " as unsupported and these figures ignore it",
                           key, tunable.minKernel(), t.kernel())));
     }
+  }
+
+  /** "470 new connections per second", or for less than one a second "1 every 60 s". */
+  private static String connectionRate(double perSecond) {
+    if (perSecond >= 10) {
+      return String.format("%.0f new connections per second", perSecond);
+    }
+    if (perSecond >= 1) {
+      return String.format("%.1f new connections per second", perSecond);
+    }
+    double seconds = 1 / perSecond;
+    return seconds == Math.rint(seconds)
+        ? String.format("1 new connection every %.0f s", seconds)
+        : String.format("1 new connection every %.1f s", seconds);
   }
 
   private static void lbWarning(Map<String, String> values, Duration idle, List<String> warnings) {

@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code tcptune explain} through the real command line, in process. */
 class ExplainCommandTest {
@@ -48,6 +52,37 @@ class ExplainCommandTest {
             "! an application connect timeout of 2 s leaves room for one SYN retransmission (at"
                 + " about 1 s; the next goes out at about 3 s)")
         .contains("! spec.keepalive.timeSeconds 7200 is not below the load balancer idle timeout");
+  }
+
+  @Test
+  void aOnePortRangeIsOneConnectionAMinuteWithAWarning(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("one-port.yaml");
+    Files.writeString(
+        file,
+        "apiVersion: tcptune.dev/v1alpha1\nkind: TcpProfile\nmetadata:\n  name: one-port\n"
+            + "spec:\n  timeWait:\n    localPortRange: {low: 40000, high: 40000}\n");
+
+    assertThat(run("explain", "-f", file.toString(), "--kernel", "6.18")).isZero();
+    // It said "at most 0 new connections per second" and "No warnings."
+    assertThat(out.toString())
+        .contains(
+            "1 ephemeral ports / 60 s TIME_WAIT = at most 1 new connection every 60 s to one"
+                + " destination")
+        .contains("! spec.timeWait.localPortRange leaves 1 ephemeral port: at most 1 new")
+        .doesNotContain("No warnings");
+  }
+
+  @Test
+  void standardInputIsReadForADash() throws Exception {
+    InputStream stdin = System.in;
+    try {
+      System.setIn(
+          new ByteArrayInputStream(Files.readAllBytes(Path.of(example("fail-fast-connect.yaml")))));
+      assertThat(run("explain", "-f", "-", "--kernel", "6.18")).isZero();
+    } finally {
+      System.setIn(stdin);
+    }
+    assertThat(out.toString()).contains("Profile fail-fast-connect:");
   }
 
   @Test

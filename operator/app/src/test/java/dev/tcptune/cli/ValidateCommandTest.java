@@ -45,15 +45,15 @@ class ValidateCommandTest {
       delimiter = '|',
       textBlock =
           """
-      wrong type: string for int     | '  listenQueue:\\n    somaxconn: "8192"\\n'                  | spec.listenQueue.somaxconn: '8192' is not allowed (allowed: an integer 128..65535)
-      wrong type: bool for int       | '  listenQueue:\\n    somaxconn: on\\n'                      | spec.listenQueue.somaxconn: 'true' is not allowed (allowed: an integer 128..65535)
-      wrong type: float for int      | '  retries:\\n    syn: 3.5\\n'                              | spec.retries.syn: '3.5' is not allowed (allowed: an integer 1..10)
-      wrong type: string for bool    | '  rollout:\\n    pauseOnFailure: "no"\\n  retries:\\n    syn: 3\\n' | spec.rollout.pauseOnFailure: 'no' is not allowed (allowed: boolean: true or false)
+      wrong type: string for int     | '  listenQueue:\\n    somaxconn: "8192"\\n'                  | spec.listenQueue.somaxconn: the string '8192' is not allowed (allowed: an integer 128..65535)
+      wrong type: bool for int       | '  listenQueue:\\n    somaxconn: on\\n'                      | spec.listenQueue.somaxconn: the boolean true is not allowed (allowed: an integer 128..65535)
+      wrong type: float for int      | '  retries:\\n    syn: 3.5\\n'                              | spec.retries.syn: the number 3.5 is not allowed (allowed: an integer 1..10)
+      wrong type: string for bool    | '  rollout:\\n    pauseOnFailure: "no"\\n  retries:\\n    syn: 3\\n' | spec.rollout.pauseOnFailure: the string 'no' is not allowed (allowed: boolean: true or false)
       wrong type: list for string    | '  rto:\\n    routes:\\n      - destination: [default]\\n        rtoMin: 50ms\\n' | spec.rto.routes[0].destination: a list is not allowed (allowed: string)
       range: below min               | '  keepalive:\\n    probes: 0\\n'                          | spec.keepalive.probes: 0 is below the allowed range 1..127
       range: above max               | '  keepalive:\\n    timeSeconds: 32768\\n'                 | spec.keepalive.timeSeconds: 32768 is above the allowed range 1..32767
       huge: beyond int64             | '  listenQueue:\\n    somaxconn: 99999999999999999999\\n'  | spec.listenQueue.somaxconn: 99999999999999999999 is above the allowed range 128..65535
-      huge: exponent                 | '  listenQueue:\\n    somaxconn: 1e30\\n'                  | spec.listenQueue.somaxconn: '1.0E30' is not allowed (allowed: an integer 128..65535)
+      huge: exponent                 | '  listenQueue:\\n    somaxconn: 1e30\\n'                  | spec.listenQueue.somaxconn: the number 1.0E30 is not allowed (allowed: an integer 128..65535)
       huge: maxUnavailable           | '  rollout:\\n    maxUnavailable: 99999999999\\n  retries:\\n    syn: 3\\n' | spec.rollout.maxUnavailable: 99999999999 is above the allowed range 1..10000
       rollout: zero                  | '  rollout:\\n    maxUnavailable: 0\\n  retries:\\n    syn: 3\\n' | spec.rollout.maxUnavailable: 0 is below the allowed range (allowed: a count 1..10000 or a percent "1%".."100%")
       rollout: not a percent         | '  rollout:\\n    maxUnavailable: half\\n  retries:\\n    syn: 3\\n' | spec.rollout.maxUnavailable: 'half' is not allowed (allowed: a count 1..10000 or a percent "1%".."100%")
@@ -111,6 +111,20 @@ class ValidateCommandTest {
     assertThat(exit).isEqualTo(TcpTuneCommand.ERROR);
     assertThat(out.toString()).contains(good + ": valid");
     assertThat(err.toString()).contains("error: " + bad + ": spec.retries.syn: 0 is below");
+  }
+
+  @Test
+  void filesAfterOneThatCannotBeReadStillGetTheirVerdict() throws IOException {
+    Path tagged = profile("tagged", "  listenQueue: !!int {somaxconn: 4096}\n");
+    Path good = profile("good", "  retries:\n    syn: 3\n");
+
+    int exit = run("validate", "/dev/zero", tagged.toString(), good.toString());
+
+    assertThat(exit).isEqualTo(TcpTuneCommand.ERROR);
+    assertThat(err.toString()).contains("error: /dev/zero: larger than 3 MiB");
+    // A mapping under a scalar's tag is a mapping, as kubectl reads it (it was a
+    // ClassCastException that ended the run).
+    assertThat(out.toString()).contains(tagged + ": valid").contains(good + ": valid");
   }
 
   @Test

@@ -24,6 +24,7 @@ import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -76,7 +77,10 @@ public final class ProfileFiles {
         : metadata.getGenerateName() + "*";
   }
 
-  /** Loads and validates a profile file, or the built-in default for {@link #BUILTIN_DEFAULT}. */
+  /**
+   * Loads and validates a profile file, standard input for {@link #STDIN}, or the built-in default
+   * for {@link #BUILTIN_DEFAULT}.
+   */
   public TcpProfile load(String location) throws ProfileFileException {
     return parse(read(location), location);
   }
@@ -89,6 +93,15 @@ public final class ProfileFiles {
     return parseAll(read(location), location);
   }
 
+  /** The location that names standard input. */
+  public static final String STDIN = "-";
+
+  /**
+   * The largest profile file read: the API server takes request bodies up to 3 MiB, and a larger
+   * file (or {@code /dev/zero}) would only fill the CLI's memory before it is refused.
+   */
+  static final int MAX_BYTES = 3 * 1024 * 1024;
+
   private static String read(String location) throws ProfileFileException {
     if (BUILTIN_DEFAULT.equals(location)) {
       try (InputStream in = ProfileFiles.class.getResourceAsStream("/kernel-defaults.yaml")) {
@@ -99,7 +112,24 @@ public final class ProfileFiles {
       }
     }
     try {
-      return decode(Files.readAllBytes(Path.of(location)), location);
+      byte[] bytes;
+      if (STDIN.equals(location)) {
+        bytes = System.in.readNBytes(MAX_BYTES + 1);
+      } else {
+        try (InputStream in = Files.newInputStream(Path.of(location))) {
+          bytes = in.readNBytes(MAX_BYTES + 1);
+        }
+      }
+      if (bytes.length > MAX_BYTES) {
+        throw new ProfileFileException(
+            location
+                + ": larger than 3 MiB (allowed: a profile file of at most 3 MiB, the largest"
+                + " request the API server takes)");
+      }
+      return decode(bytes, location);
+    } catch (InvalidPathException e) {
+      throw new ProfileFileException(
+          Shown.quoted(location) + ": not a file name (" + Shown.message(e.getReason()) + ")", e);
     } catch (NoSuchFileException e) {
       throw new ProfileFileException(location + ": no such file", e);
     } catch (IOException e) {
@@ -273,6 +303,27 @@ public final class ProfileFiles {
     return value.isNull() ? "null" : Shown.quoted(value.asText());
   }
 
+  /**
+   * A value, with its JSON type when that is not the type the field takes: {@code priority: "1000"}
+   * is the string '1000', which a bare '1000' next to "allowed: an integer" would not say.
+   */
+  private static String typed(JsonNode value, Class<?> target) {
+    boolean textual = target == String.class || target.isEnum();
+    boolean integral = target == Integer.class || target == int.class || target == Long.class;
+    boolean bool = target == Boolean.class || target == boolean.class;
+    boolean sameType =
+        (textual && value.isTextual())
+            || (integral && value.isIntegralNumber())
+            || (bool && value.isBoolean());
+    if (sameType || value.isContainerNode() || value.isNull()) {
+      return shown(value);
+    }
+    if (value.isTextual()) {
+      return "the string " + shown(value);
+    }
+    return (value.isBoolean() ? "the boolean " : "the number ") + Shown.text(value.asText());
+  }
+
   private static String describe(JsonProcessingException e, JsonNode tree) {
     String path = e instanceof JsonMappingException m ? path(m.getPath()) : "";
     if (e instanceof UnrecognizedPropertyException u) {
@@ -290,7 +341,7 @@ public final class ProfileFiles {
       JsonNode value = tree.at(pointer(m.getPath()));
       return path
           + ": "
-          + shown(value)
+          + typed(value, m.getTargetType())
           + " is not allowed (allowed: "
           + allowed(m.getTargetType(), path)
           + ")";

@@ -14,7 +14,12 @@ final class Shown {
   /** Longest message of another library (Jackson, SnakeYAML) shown, in characters. */
   static final int MAX_MESSAGE = 200;
 
-  /** The text, with control characters escaped and cut after {@link #MAX} characters. */
+  /**
+   * The text, with control characters and characters that do not show (zero-width, direction
+   * overrides, spaces other than ' ') escaped as \\uXXXX, cut after {@link #MAX} characters: a key
+   * with a zero-width space in it must not look like the field it was meant to be, and a
+   * right-to-left override must not turn the rest of the terminal line around.
+   */
   static String text(String value) {
     return text(value, MAX);
   }
@@ -30,19 +35,43 @@ final class Shown {
     }
     StringBuilder out = new StringBuilder();
     int shown = 0;
-    for (int i = 0; i < value.length() && shown < max; i++, shown++) {
-      char c = value.charAt(i);
+    int i = 0;
+    for (; i < value.length() && shown < max; shown++) {
+      int c = value.codePointAt(i);
+      i += Character.charCount(c);
       switch (c) {
         case '\n' -> out.append("\\n");
         case '\r' -> out.append("\\r");
         case '\t' -> out.append("\\t");
-        default -> out.append(Character.isISOControl(c) ? String.format("\\u%04x", (int) c) : c);
+        default -> {
+          if (hidden(c)) {
+            out.append(String.format("\\u%04x", c));
+          } else {
+            out.appendCodePoint(c);
+          }
+        }
       }
     }
-    if (value.length() > max) {
-      out.append("… (").append(value.length()).append(" characters)");
+    if (i < value.length()) {
+      out.append("… (").append(value.codePointCount(0, value.length())).append(" characters)");
     }
     return out.toString();
+  }
+
+  private static boolean hidden(int c) {
+    return switch (Character.getType(c)) {
+      case Character.CONTROL,
+          Character.FORMAT,
+          Character.LINE_SEPARATOR,
+          Character.PARAGRAPH_SEPARATOR,
+          Character.PRIVATE_USE,
+          Character.UNASSIGNED,
+          // Half of a surrogate pair alone (a whole pair is one code point here).
+          Character.SURROGATE ->
+          true;
+      case Character.SPACE_SEPARATOR -> c != ' ';
+      default -> false;
+    };
   }
 
   /** The text in single quotes, as {@link #text}. */

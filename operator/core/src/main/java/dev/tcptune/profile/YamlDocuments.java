@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.AbstractConstruct;
+import org.yaml.snakeyaml.constructor.Construct;
+import org.yaml.snakeyaml.constructor.ConstructorException;
 import org.yaml.snakeyaml.constructor.DuplicateKeyException;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.Mark;
@@ -24,6 +26,7 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeId;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.Tag;
@@ -188,6 +191,9 @@ final class YamlDocuments {
       throw new YamlProblem(Shown.message(e.getMessage()), null, e);
     } catch (StackOverflowError e) {
       throw new YamlProblem("nested too deeply", null, null);
+    } catch (RuntimeException e) {
+      // Whatever else a reader of untrusted text throws is a refusal of the file, not a crash.
+      throw new YamlProblem(Shown.message(String.valueOf(e.getMessage())), null, e);
     }
     return documents;
   }
@@ -236,6 +242,21 @@ final class YamlDocuments {
               (path.isEmpty() ? "" : path + ": ")
                   + kind
                   + " as a map key is not allowed (allowed: a string key)",
+              null,
+              null);
+        }
+        if (key instanceof Double || key instanceof BigInteger) {
+          // kubectl writes a float key as Go's float32 text (`.inf` as ".inf", 1e3 as "1000",
+          // 99999999999999999999 as "1e+20") and refuses one beyond int64 but within uint64.
+          throw new YamlProblem(
+              (path.isEmpty() ? "" : path + ": ")
+                  + "the number "
+                  + Shown.quoted(
+                      key instanceof Double d && !Double.isFinite(d)
+                          ? (d.isNaN() ? ".nan" : d > 0 ? ".inf" : "-.inf")
+                          : String.valueOf(key))
+                  + " as a map key is not allowed (allowed: a string key, quoted when it looks"
+                  + " like a number, or an integer of 64 bits)",
               null,
               null);
         }
@@ -334,10 +355,81 @@ final class YamlDocuments {
       super.flattenMapping(node, forceStringKeys);
     }
 
+    /**
+     * go-yaml v2 builds a mapping or a sequence whatever its tag says ({@code !!set}, {@code
+     * !!omap}, {@code !Profile}), reads a scalar by its tag only when that is one of YAML's scalar
+     * types and refuses a scalar its tag does not fit ({@code !!int abc}: "cannot decode !!str
+     * `abc` as a !!int"); any other tag ({@code !!map 4096}, {@code !local}) leaves the scalar's
+     * text. SnakeYAML cast a mapping under {@code !!int} to a scalar (a ClassCastException),
+     * refused local tags and read {@code !!bool maybe} as null.
+     */
+    @Override
+    protected Construct getConstructor(Node node) {
+      switch (node.getNodeId()) {
+        case mapping -> node.setTag(Tag.MAP);
+        case sequence -> node.setTag(Tag.SEQ);
+        case scalar -> retagScalar((ScalarNode) node);
+        default -> {}
+      }
+      return super.getConstructor(node);
+    }
+
+    private void retagScalar(ScalarNode node) {
+      Tag tag = node.getTag();
+      if (!SCALAR_TYPES.contains(tag)) {
+        if (!tag.equals(Tag.STR) && !tag.equals(Tag.BINARY) && !tag.equals(Tag.MERGE)) {
+          node.setTag(Tag.STR);
+        }
+        return;
+      }
+      Tag implicit = implicitTags.resolve(NodeId.scalar, node.getValue(), true);
+      if (implicit.equals(tag)) {
+        return;
+      }
+      if (tag.equals(Tag.FLOAT) && implicit.equals(Tag.INT)) {
+        // An integer under !!float is that number (go-yaml converts it; 0x1F included).
+        node.setTag(Tag.INT);
+        return;
+      }
+      throw new TagMismatch(node);
+    }
+
+    /**
+     * A value SnakeYAML cannot build from its node ({@code !!binary '***'}: "Illegal base64
+     * character") is refused with the node's line, not as a bare Java message.
+     */
+    @Override
+    protected Object constructObject(Node node) {
+      try {
+        return super.constructObject(node);
+      } catch (YAMLException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        throw new TagMismatch(node, e);
+      }
+    }
+
     GoYamlConstructor(LoaderOptions options) {
       super(options);
       yamlConstructors.put(Tag.TIMESTAMP, new ConstructYamlStr());
       yamlConstructors.put(Tag.INT, new ConstructGoInt());
+      ConstructYamlFloat floats = new ConstructYamlFloat();
+      yamlConstructors.put(
+          Tag.FLOAT,
+          new AbstractConstruct() {
+            @Override
+            public Object construct(Node node) {
+              Object value = floats.construct(node);
+              String text = constructScalar((ScalarNode) node);
+              // Beyond a double (1e400) Go's strconv.ParseFloat fails and go-yaml keeps the text:
+              // kubectl sends the string "1e400", not infinity.
+              boolean overflow =
+                  value instanceof Double d
+                      && d.isInfinite()
+                      && !text.toLowerCase(java.util.Locale.ROOT).contains("inf");
+              return overflow ? text : value;
+            }
+          });
       ConstructYamlBool yaml11 = new ConstructYamlBool();
       yamlConstructors.put(
           Tag.BOOL,
@@ -382,6 +474,50 @@ final class YamlDocuments {
       addImplicitResolver(Tag.NULL, NULL, "~nN\0");
       addImplicitResolver(Tag.NULL, EMPTY, null);
       addImplicitResolver(Tag.TIMESTAMP, TIMESTAMP, "0123456789");
+    }
+  }
+
+  /** The tags go-yaml reads a scalar by, each the type its text must resolve to. */
+  private static final java.util.Set<Tag> SCALAR_TYPES =
+      java.util.Set.of(Tag.INT, Tag.FLOAT, Tag.BOOL, Tag.NULL);
+
+  private static final Resolver implicitTags = new GoYamlResolver();
+
+  /** A scalar whose tag it does not fit, or whose value cannot be built, with its place. */
+  private static final class TagMismatch extends ConstructorException {
+    TagMismatch(Node node) {
+      super(
+          null,
+          null,
+          Shown.quoted(((ScalarNode) node).getValue())
+              + " is not "
+              + typeOf(node.getTag())
+              + ", which its tag "
+              + node.getTag().getValue().replace(Tag.PREFIX, "!!")
+              + " says (allowed: a value of that type after the tag, or no tag)",
+          node.getStartMark());
+    }
+
+    TagMismatch(Node node, RuntimeException cause) {
+      super(
+          null,
+          null,
+          "cannot read the value under the tag "
+              + node.getTag().getValue().replace(Tag.PREFIX, "!!")
+              + ": "
+              + Shown.message(cause.getMessage()),
+          node.getStartMark(),
+          cause);
+    }
+
+    private static String typeOf(Tag tag) {
+      if (tag.equals(Tag.INT)) {
+        return "an integer";
+      }
+      if (tag.equals(Tag.FLOAT)) {
+        return "a number";
+      }
+      return tag.equals(Tag.BOOL) ? "a boolean" : "null";
     }
   }
 

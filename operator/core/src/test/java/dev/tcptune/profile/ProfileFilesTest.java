@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -98,9 +99,9 @@ class ProfileFilesTest {
       port range missing end     | timeWait: {localPortRange: {low: 30000}}          | spec.timeWait.localPortRange.high: is required (allowed: 1024..65535)
       tw_recycle refused         | timeWait: {twRecycle: 1}                          | spec.timeWait.twRecycle: net.ipv4.tcp_tw_recycle is removed in Linux 4.12
       unknown field              | listenQueue: {somaxconnn: 8192}                   | spec.listenQueue.somaxconnn: unknown field (allowed here: maxSynBacklog, somaxconn)
-      wrong type                 | listenQueue: {somaxconn: lots}                    | spec.listenQueue.somaxconn: 'lots' is not allowed (allowed: an integer 128..65535)
-      number as string           | listenQueue: {somaxconn: "4096"}                  | spec.listenQueue.somaxconn: '4096' is not allowed (allowed: an integer 128..65535)
-      mode as number             | {mode: 1, retries: {syn: 3}}                      | spec.mode: '1' is not allowed (allowed: one of Enforce, Audit)
+      wrong type                 | listenQueue: {somaxconn: lots}                    | spec.listenQueue.somaxconn: the string 'lots' is not allowed (allowed: an integer 128..65535)
+      number as string           | listenQueue: {somaxconn: "4096"}                  | spec.listenQueue.somaxconn: the string '4096' is not allowed (allowed: an integer 128..65535)
+      mode as number             | {mode: 1, retries: {syn: 3}}                      | spec.mode: the number 1 is not allowed (allowed: one of Enforce, Audit)
       object for a number        | listenQueue: {somaxconn: {a: 1}}                  | spec.listenQueue.somaxconn: an object is not allowed (allowed: an integer 128..65535)
       bad mode                   | {mode: Apply, retries: {syn: 3}}                  | spec.mode: 'Apply' is not allowed (allowed: one of Enforce, Audit)
       priority negative          | {priority: -1, retries: {syn: 3}}                 | spec.priority: -1 is outside the allowed range 0..1000
@@ -110,8 +111,8 @@ class ProfileFilesTest {
       duration too long          | rto: {routes: [{destination: default, rtoMin: 2s}]}   | spec.rto.routes[0].rtoMin: '2s' is above the allowed range 1ms..1s (route rto_min)
       retries1 above retries2    | retries: {retries1: 9, retries2: 8}                | spec.retries.retries1: 9 is above retries2 8 (allowed: at most retries2
       empty group                | {listenQueue: {}, keepalive: {probes: 6}}          | spec.listenQueue: is empty (allowed: at least one of maxSynBacklog, somaxconn)
-      rtoMin as a number         | rto: {routes: [{destination: default, rtoMin: 50}]} | spec.rto.routes[0].rtoMin: '50' is not allowed (allowed: string)
-      label value as boolean     | {nodeSelector: {matchLabels: {a: on}}, retries: {syn: 3}} | spec.nodeSelector.matchLabels.a: 'true' is not allowed (allowed: string)
+      rtoMin as a number         | rto: {routes: [{destination: default, rtoMin: 50}]} | spec.rto.routes[0].rtoMin: the number 50 is not allowed (allowed: string)
+      label value as boolean     | {nodeSelector: {matchLabels: {a: on}}, retries: {syn: 3}} | spec.nodeSelector.matchLabels.a: the boolean true is not allowed (allowed: string)
       duplicate destination      | rto: {routes: [{destination: default, rtoMin: 20ms}, {destination: default, rtoMin: 30ms}]} | spec.rto.routes[1].destination: 'default' repeats the destination of spec.rto.routes[0] 'default'
       """)
   void badProfilesGetOneLineNamingFieldValueAndAllowed(String name, String spec, String expected) {
@@ -203,6 +204,28 @@ class ProfileFilesTest {
                 + " TcpProfile objects)");
     assertThatThrownBy(() -> files.parse(v1List, "two.yaml"))
         .hasMessageStartingWith("two.yaml: 2 profiles (allowed: one TcpProfile per file");
+  }
+
+  @Test
+  void aFileLargerThanTheApiServerTakesIsRefusedBeforeItFillsMemory(@TempDir Path dir)
+      throws IOException {
+    Path big = dir.resolve("big.yaml");
+    Files.writeString(
+        big, "# " + "x".repeat(ProfileFiles.MAX_BYTES) + "\napiVersion: tcptune.dev/v1alpha1\n");
+    String refusal =
+        ": larger than 3 MiB (allowed: a profile file of at most 3 MiB, the largest request the API"
+            + " server takes)";
+
+    assertThatThrownBy(() -> files.load(big.toString())).hasMessage(big + refusal);
+    // No end at all: read up to the limit, not until memory runs out.
+    assertThatThrownBy(() -> files.loadAll("/dev/zero")).hasMessage("/dev/zero" + refusal);
+  }
+
+  @Test
+  void aFileNameThatIsNoPathIsRefused() {
+    assertThatThrownBy(() -> files.load("a\0b.yaml"))
+        .isInstanceOf(ProfileFileException.class)
+        .hasMessageStartingWith("'a\\u0000b.yaml': not a file name");
   }
 
   @Test

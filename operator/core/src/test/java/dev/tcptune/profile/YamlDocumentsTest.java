@@ -30,6 +30,63 @@ class YamlDocumentsTest {
   }
 
   @Test
+  void tagsAsGoYamlReadsThem() throws Exception {
+    JsonNode doc =
+        YamlDocuments.read(
+                "a: !!int {b: 1}\nc: !!set {d: 2}\ne: !local {f: 3}\ng: !!omap [{h: 4}]\n"
+                    + "i: !!map 4096\nj: !!str 12\nk: !!float 0x1F\nl: !local text\n")
+            .get(0);
+
+    // A collection is built whatever its tag; a scalar under a tag that is no scalar type keeps
+    // its text.
+    assertThat(doc.toString())
+        .isEqualTo(
+            "{\"a\":{\"b\":1},\"c\":{\"d\":2},\"e\":{\"f\":3},\"g\":[{\"h\":4}],"
+                + "\"i\":\"4096\",\"j\":\"12\",\"k\":31,\"l\":\"text\"}");
+  }
+
+  @Test
+  void aScalarItsTagDoesNotFitIsRefusedWithItsPlace() {
+    for (String[] c :
+        new String[][] {
+          {"a:\n  b: !!int abc\n", "'abc' is not an integer, which its tag !!int says"},
+          {"a:\n  b: !!bool maybe\n", "'maybe' is not a boolean, which its tag !!bool says"},
+          {"a:\n  b: !!float x\n", "'x' is not a number, which its tag !!float says"},
+          {"a:\n  b: !!binary '***'\n", "cannot read the value under the tag !!binary"}
+        }) {
+      assertThatThrownBy(() -> YamlDocuments.read(c[0]))
+          .as(c[0])
+          .isInstanceOf(YamlDocuments.YamlProblem.class)
+          .hasMessageContaining(c[1])
+          .satisfies(
+              e ->
+                  assertThat(((YamlDocuments.YamlProblem) e).where)
+                      .isEqualTo(" at line 2, column 6"));
+    }
+  }
+
+  @Test
+  void aFloatBeyondADoubleIsTextAsForGo() throws Exception {
+    JsonNode doc = YamlDocuments.read("a: 1e400\nb: .inf\n").get(0);
+
+    assertThat(doc.get("a").isTextual()).isTrue();
+    assertThat(doc.get("a").asText()).isEqualTo("1e400");
+    assertThat(doc.get("b").asDouble()).isEqualTo(Double.POSITIVE_INFINITY);
+  }
+
+  @Test
+  void numbersAsMapKeysThatKubectlWritesOtherwiseAreRefused() throws Exception {
+    assertThat(YamlDocuments.read("m:\n  1: a\n  true: b\n").get(0).toString())
+        .isEqualTo("{\"m\":{\"1\":\"a\",\"true\":\"b\"}}");
+    for (String key : List.of(".inf", ".nan", "1.5", "99999999999999999999")) {
+      assertThatThrownBy(() -> YamlDocuments.read("m:\n  " + key + ": a\n"))
+          .as(key)
+          .isInstanceOf(YamlDocuments.YamlProblem.class)
+          .hasMessageStartingWith("m: the number '" + key + "' as a map key is not allowed");
+    }
+  }
+
+  @Test
   void everyDocumentIsRead() throws Exception {
     assertThat(YamlDocuments.read("---\na: 1\n---\n---\nb: 2\n")).hasSize(2);
   }
