@@ -59,7 +59,7 @@ class ValidateCommandTest {
       rollout: not a percent         | '  rollout:\\n    maxUnavailable: half\\n  retries:\\n    syn: 3\\n' | spec.rollout.maxUnavailable: 'half' is not allowed (allowed: a count 1..10000 or a percent "1%".."100%")
       rtoMin: overflow               | '  rto:\\n    routes:\\n      - destination: default\\n        rtoMin: 99999999999999s\\n' | spec.rto.routes[0].rtoMin: '99999999999999s' is above the allowed range 1ms..1s
       selector: value forgotten      | '  nodeSelector:\\n    matchLabels:\\n      role:\\n  retries:\\n    syn: 3\\n' | spec.nodeSelector.matchLabels: is empty, which would select every node
-      conflict: port range inverted  | '  timeWait:\\n    localPortRange: {low: 60000, high: 30000}\\n' | spec.timeWait.localPortRange: '60000 30000' has LOW 60000 above HIGH 30000
+      conflict: port range inverted  | '  timeWait:\\n    localPortRange: {low: 60000, high: 30000}\\n' | spec.timeWait.localPortRange: low 60000 is above high 30000 (allowed: low <= high
       conflict: twRecycle huge       | '  timeWait:\\n    twRecycle: 99999999999\\n'             | spec.timeWait.twRecycle: net.ipv4.tcp_tw_recycle is removed in Linux 4.12
       whitespace: enum with a space  | '  mode: "Audit "\\n  retries:\\n    syn: 3\\n'              | spec.mode: 'Audit ' is not allowed (allowed: one of Enforce, Audit
       whitespace: label value        | '  nodeSelector:\\n    matchLabels:\\n      zone: " a"\\n  retries:\\n    syn: 3\\n' | spec.nodeSelector.matchLabels.zone: ' a' is not a label value

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import dev.tcptune.api.TcpTuneApi;
 import dev.tcptune.api.v1alpha1.TcpProfile;
@@ -257,6 +258,12 @@ public final class ProfileFiles {
     }
     expect(tree, "apiVersion", API_VERSION, where);
     expect(tree, "kind", "TcpProfile", where);
+    if (tree.has("status")) {
+      // The API server drops status on create and update (it is a subresource): whatever is in
+      // it, as `kubectl get -o yaml` saved it, is not judged.
+      tree = tree.deepCopy();
+      ((ObjectNode) tree).remove("status");
+    }
     Optional<String> outOfRange = IntegerRanges.firstOutOfRange(tree);
     if (outOfRange.isPresent()) {
       throw new ProfileFileException(where + outOfRange.get());
@@ -335,6 +342,10 @@ public final class ProfileFiles {
               .sorted()
               .collect(Collectors.joining(", "))
           + ")";
+    }
+    if (path.equals("spec.timeWait.twRecycle")) {
+      // Refused whatever its value or type: "allowed: integer" would promise what is not so.
+      return path + ": " + ProfileValidator.twRecycleRefusal();
     }
     if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
       // InvalidFormatException is a MismatchedInputException: both read the value from the tree.

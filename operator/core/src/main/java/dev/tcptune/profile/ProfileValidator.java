@@ -163,6 +163,18 @@ public final class ProfileValidator {
     }
     boolean low = checkPortEnd("low", range.getLow(), errors);
     boolean high = checkPortEnd("high", range.getHigh(), errors);
+    if (low && high && range.getLow() > range.getHigh()) {
+      // In the profile's terms: the catalog's message speaks of the sysctl's 'LOW HIGH' text.
+      errors.add(
+          new FieldError(
+              "spec.timeWait.localPortRange",
+              "low "
+                  + range.getLow()
+                  + " is above high "
+                  + range.getHigh()
+                  + " (allowed: low <= high; the kernel refuses an inverted range)"));
+      return false;
+    }
     return low && high;
   }
 

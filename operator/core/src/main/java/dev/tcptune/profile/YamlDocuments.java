@@ -464,6 +464,36 @@ final class YamlDocuments {
             "^(?:[-+]?(?:\\.[0-9]+|[0-9]+(?:\\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
                 + "|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$");
 
+    /** go-yaml's {@code yamlStyleFloat}: the float form it tries after the integers. */
+    private static final Pattern YAML_STYLE_FLOAT =
+        Pattern.compile("^[-+]?(?:\\.[0-9]+|[0-9]+(?:\\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$");
+
+    /** Go's integer literals once every underscore is gone. */
+    private static final Pattern GO_INT_PLAIN =
+        Pattern.compile("^[-+]?(?:[0-9]+|0[oO][0-7]+|0[xX][0-9a-fA-F]+|0[bB][01]+)$");
+
+    /**
+     * go-yaml v2 deletes every underscore of a plain scalar that starts with a digit or a sign
+     * before it tries the number forms, so {@code 4096_}, {@code 40__96} and {@code +_4096} are
+     * 4096 to kubectl.
+     */
+    @Override
+    public Tag resolve(NodeId kind, String value, boolean implicit) {
+      if (kind == NodeId.scalar
+          && implicit
+          && value.indexOf('_') >= 0
+          && "+-0123456789".indexOf(value.charAt(0)) >= 0) {
+        String plain = value.replace("_", "");
+        if (GO_INT_PLAIN.matcher(plain).matches()) {
+          return Tag.INT;
+        }
+        if (YAML_STYLE_FLOAT.matcher(plain).matches()) {
+          return Tag.FLOAT;
+        }
+      }
+      return super.resolve(kind, value, implicit);
+    }
+
     @Override
     protected void addImplicitResolvers() {
       addImplicitResolver(Tag.BOOL, Pattern.compile("^(?:y|Y|n|N)$"), "yYnN");

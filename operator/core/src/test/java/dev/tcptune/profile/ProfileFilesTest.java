@@ -95,7 +95,7 @@ class ProfileFilesTest {
       fin timeout negative       | timeWait: {finTimeoutSeconds: -1}                 | spec.timeWait.finTimeoutSeconds: -1 is below the allowed range 5..300
       syn retries too many       | retries: {syn: 11}                                | spec.retries.syn: 11 is above the allowed range 1..10
       rto min us too low         | rto: {minMicroseconds: 10}                        | spec.rto.minMicroseconds: 10 is below the allowed range 1000..1000000
-      port range inverted        | timeWait: {localPortRange: {low: 60000, high: 30000}} | spec.timeWait.localPortRange: '60000 30000' has LOW 60000 above HIGH 30000
+      port range inverted        | timeWait: {localPortRange: {low: 60000, high: 30000}} | spec.timeWait.localPortRange: low 60000 is above high 30000 (allowed: low <= high
       port range missing end     | timeWait: {localPortRange: {low: 30000}}          | spec.timeWait.localPortRange.high: is required (allowed: 1024..65535)
       tw_recycle refused         | timeWait: {twRecycle: 1}                          | spec.timeWait.twRecycle: net.ipv4.tcp_tw_recycle is removed in Linux 4.12
       unknown field              | listenQueue: {somaxconnn: 8192}                   | spec.listenQueue.somaxconnn: unknown field (allowed here: maxSynBacklog, somaxconn)

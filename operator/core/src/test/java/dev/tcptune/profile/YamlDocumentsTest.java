@@ -66,6 +66,21 @@ class YamlDocumentsTest {
   }
 
   @Test
+  void underscoresAnywhereInANumberAreDroppedAsGoYamlDoes() throws Exception {
+    JsonNode doc =
+        YamlDocuments.read("a: 4096_\nb: 40__96\nc: +_4096\nd: 4_096.5\ne: _4096\nf: 0x_1_F\n")
+            .get(0);
+
+    assertThat(doc.get("a").asLong()).isEqualTo(4096);
+    assertThat(doc.get("b").asLong()).isEqualTo(4096);
+    assertThat(doc.get("c").asLong()).isEqualTo(4096);
+    assertThat(doc.get("d").asDouble()).isEqualTo(4096.5);
+    // Not a digit or a sign first: text.
+    assertThat(doc.get("e").asText()).isEqualTo("_4096");
+    assertThat(doc.get("f").asLong()).isEqualTo(31);
+  }
+
+  @Test
   void aFloatBeyondADoubleIsTextAsForGo() throws Exception {
     JsonNode doc = YamlDocuments.read("a: 1e400\nb: .inf\n").get(0);
 
