@@ -303,6 +303,14 @@ public final class ProfileValidator {
     Optional<Integer> millis = RtoDurations.parseMillis(rule.getRtoMin());
     if (rule.getRtoMin() == null) {
       errors.add(new FieldError(path + ".rtoMin", "is required (allowed: 1ms..1s, e.g. 50ms)"));
+    } else if (rule.getRtoMin().length() > RtoDurations.MAX_LENGTH) {
+      errors.add(
+          new FieldError(
+              path + ".rtoMin",
+              Shown.quoted(rule.getRtoMin())
+                  + " is longer than "
+                  + RtoDurations.MAX_LENGTH
+                  + " characters (allowed: an integer with ms or s, 1ms..1s, e.g. 50ms)"));
     } else if (millis.isEmpty()) {
       errors.add(
           new FieldError(

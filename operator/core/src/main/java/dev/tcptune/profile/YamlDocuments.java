@@ -30,6 +30,7 @@ import org.yaml.snakeyaml.nodes.NodeId;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.reader.ReaderException;
 import org.yaml.snakeyaml.representer.Representer;
 import org.yaml.snakeyaml.resolver.Resolver;
 
@@ -187,6 +188,14 @@ final class YamlDocuments {
         throw new YamlProblem("a tab in the indentation (allowed: spaces)", mark, e);
       }
       throw new YamlProblem(Shown.message(e.getProblem()), mark, e);
+    } catch (ReaderException e) {
+      // SnakeYAML's "special characters are not allowed" named neither the character nor where.
+      throw new YamlProblem(
+          String.format(
+              "the control character U+%04X is not allowed (allowed: printable text, tabs and line"
+                  + " breaks; UTF-16 needs a byte order mark)",
+              e.getCodePoint()),
+          lineAt(text, e.getPosition()));
     } catch (YAMLException | IllegalArgumentException e) {
       throw new YamlProblem(Shown.message(e.getMessage()), null, e);
     } catch (StackOverflowError e) {
@@ -196,6 +205,17 @@ final class YamlDocuments {
       throw new YamlProblem(Shown.message(String.valueOf(e.getMessage())), null, e);
     }
     return documents;
+  }
+
+  /** The line (from 1) of the code point at {@code position}. */
+  private static int lineAt(String text, int position) {
+    int end;
+    try {
+      end = text.offsetByCodePoints(0, Math.min(position, text.codePointCount(0, text.length())));
+    } catch (IndexOutOfBoundsException e) {
+      end = text.length();
+    }
+    return (int) text.substring(0, end).chars().filter(c -> c == '\n').count() + 1;
   }
 
   /** The index of the tab at the mark, or -1 when the mark is not on a tab. */

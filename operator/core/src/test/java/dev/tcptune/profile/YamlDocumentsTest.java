@@ -81,6 +81,14 @@ class YamlDocumentsTest {
   }
 
   @Test
+  void aControlCharacterIsNamedWithItsLine() {
+    assertThatThrownBy(() -> YamlDocuments.read("a: 1\nb: x\u0000y\n"))
+        .isInstanceOf(YamlDocuments.YamlProblem.class)
+        .hasMessageStartingWith("the control character U+0000 is not allowed")
+        .satisfies(e -> assertThat(((YamlDocuments.YamlProblem) e).where).isEqualTo(" at line 2"));
+  }
+
+  @Test
   void aFloatBeyondADoubleIsTextAsForGo() throws Exception {
     JsonNode doc = YamlDocuments.read("a: 1e400\nb: .inf\n").get(0);
 
