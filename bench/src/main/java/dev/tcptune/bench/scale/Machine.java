@@ -1,6 +1,7 @@
 package dev.tcptune.bench.scale;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ForkJoinPool;
@@ -12,11 +13,13 @@ final class Machine {
 
   static String describe() {
     return String.format(
-        "machine: %d cores, kernel %s, JDK %s (%s), common pool parallelism %d, load average %s",
+        "machine: %d cores, kernel %s, JDK %s (%s), JVM arguments %s, common pool parallelism %d,"
+            + " load average %s",
         Runtime.getRuntime().availableProcessors(),
         read("/proc/sys/kernel/osrelease"),
         System.getProperty("java.version"),
         System.getProperty("java.vm.name"),
+        ManagementFactory.getRuntimeMXBean().getInputArguments(),
         ForkJoinPool.getCommonPoolParallelism(),
         loadAverage());
   }
