@@ -411,7 +411,7 @@ final class YamlDocuments {
         node.setTag(Tag.INT);
         return;
       }
-      throw new TagMismatch(node);
+      throw new UnreadableValue(node);
     }
 
     /**
@@ -425,7 +425,7 @@ final class YamlDocuments {
       } catch (YAMLException e) {
         throw e;
       } catch (RuntimeException e) {
-        throw new TagMismatch(node, e);
+        throw new UnreadableValue(node, e);
       }
     }
 
@@ -534,8 +534,8 @@ final class YamlDocuments {
   private static final Resolver implicitTags = new GoYamlResolver();
 
   /** A scalar whose tag it does not fit, or whose value cannot be built, with its place. */
-  private static final class TagMismatch extends ConstructorException {
-    TagMismatch(Node node) {
+  private static final class UnreadableValue extends ConstructorException {
+    UnreadableValue(Node node) {
       super(
           null,
           null,
@@ -548,7 +548,7 @@ final class YamlDocuments {
           node.getStartMark());
     }
 
-    TagMismatch(Node node, RuntimeException cause) {
+    UnreadableValue(Node node, RuntimeException cause) {
       super(
           null,
           null,

@@ -10,6 +10,8 @@ import dev.tcptune.kernel.timing.Estimate;
 import dev.tcptune.kernel.timing.TcpTimings;
 import dev.tcptune.kernel.timing.TimingBasis;
 import dev.tcptune.profile.ProfileTranslator;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
@@ -79,8 +81,18 @@ public final class ProfileTimings {
     timings.setDeadPeerDetectionSeconds(seconds(t.deadPeerDetection()));
     timings.setEstablishedTimeoutSeconds(seconds(t.establishedGiveUp()));
     timings.setMaxConnectionsPerSecondPerDestination(
-        Math.floor(t.maxNewConnectionsPerSecondPerDestination()));
+        connectionsPerSecond(t.maxNewConnectionsPerSecondPerDestination()));
     return timings;
+  }
+
+  /**
+   * Whole connections per second, rounded down; below one a second three significant digits (a
+   * one-port range is 0.0167, one every 60 s, where rounding down said 0).
+   */
+  private static double connectionsPerSecond(double rate) {
+    return rate >= 1
+        ? Math.floor(rate)
+        : new BigDecimal(rate).round(new MathContext(3)).doubleValue();
   }
 
   /** Agents write the kernel version: text that does not parse is ignored, never trusted. */

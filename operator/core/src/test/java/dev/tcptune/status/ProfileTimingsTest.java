@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tcptune.api.v1alpha1.DerivedTimings;
 import dev.tcptune.api.v1alpha1.KeepaliveSettings;
+import dev.tcptune.api.v1alpha1.PortRange;
 import dev.tcptune.api.v1alpha1.RetrySettings;
 import dev.tcptune.api.v1alpha1.TcpNodeState;
 import dev.tcptune.api.v1alpha1.TcpNodeStateStatus;
 import dev.tcptune.api.v1alpha1.TcpProfile;
 import dev.tcptune.api.v1alpha1.TcpProfileSpec;
+import dev.tcptune.api.v1alpha1.TimeWaitSettings;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -48,6 +50,24 @@ class ProfileTimingsTest {
     assertThat(t.getConnectTimeoutSeconds()).isBetween(7.0, 8.0);
     // Default ip_local_port_range 32768-60999: 28232 ports / 60 s of TIME_WAIT.
     assertThat(t.getMaxConnectionsPerSecondPerDestination()).isEqualTo(470.0);
+  }
+
+  @Test
+  void aRateBelowOneASecondIsNotZero() {
+    TcpProfile profile = profile(null, null);
+    TimeWaitSettings timeWait = new TimeWaitSettings();
+    PortRange range = new PortRange();
+    range.setLow(40000);
+    range.setHigh(40000);
+    timeWait.setLocalPortRange(range);
+    profile.getSpec().setTimeWait(timeWait);
+
+    // One port, held 60 s in TIME_WAIT: one connection a minute.
+    assertThat(
+            ProfileTimings.of(profile, nodes("6.1.0"))
+                .orElseThrow()
+                .getMaxConnectionsPerSecondPerDestination())
+        .isEqualTo(0.0167);
   }
 
   @Test
