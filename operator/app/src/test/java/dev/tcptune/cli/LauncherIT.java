@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The {@code target/tcptune} launcher as users run it: the same output and exit code as {@code java
  * -jar}, a class-data archive made by the first run of a command and mapped by the next ones,
- * archives of an older jar dropped, and nothing in the way when the archive cannot be written.
+ * archives of an older build of a jar dropped (and one per jar path kept), and nothing in the way
+ * when the archive cannot be written.
  */
 class LauncherIT {
 
@@ -79,6 +80,31 @@ class LauncherIT {
     Files.setLastModifiedTime(jarCopy, FileTime.from(Instant.now().plusSeconds(60)));
     launcher(env, "explain", "-f", EXAMPLE.toString());
     assertThat(archives()).hasSize(1).doesNotContainAnyElementsOf(before);
+  }
+
+  @Test
+  void twoJarsAtTwoPathsKeepAnArchiveEach() throws Exception {
+    Path other = Files.createDirectories(cache.resolve("release")).resolve("tcptune.jar");
+    Files.copy(JAR, other);
+    Files.setLastModifiedTime(other, FileTime.from(Instant.now().minusSeconds(3600)));
+    launcher(Map.of(), "explain", "-f", EXAMPLE.toString());
+    launcher(Map.of("TCPTUNE_JAR", other.toString()), "explain", "-f", EXAMPLE.toString());
+    List<Path> both = archives();
+    assertThat(both).hasSize(2);
+    Map<Path, Object> made = new java.util.HashMap<>();
+    for (Path archive : both) {
+      made.put(archive, Files.readAttributes(archive, "unix:ino,lastModifiedTime"));
+    }
+
+    // Taking turns, each maps its own archive: neither is made again (each made one replaced
+    // the other's).
+    launcher(Map.of(), "explain", "-f", EXAMPLE.toString());
+    launcher(Map.of("TCPTUNE_JAR", other.toString()), "explain", "-f", EXAMPLE.toString());
+    assertThat(archives()).isEqualTo(both);
+    for (Path archive : both) {
+      assertThat((Object) Files.readAttributes(archive, "unix:ino,lastModifiedTime"))
+          .isEqualTo(made.get(archive));
+    }
   }
 
   @Test
