@@ -5,7 +5,10 @@ import dev.tcptune.profile.ProfileFileException;
 import dev.tcptune.profile.ProfileFiles;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -52,10 +55,19 @@ final class ValidateCommand implements Callable<Integer> {
       return TcpTuneCommand.ERROR;
     }
     ProfileFiles profiles = new ProfileFiles();
+    // Where each name was first seen: a second profile of the same name would replace the first
+    // when both are applied (kubectl apply -f, a GitOps sync), and only one would ever be in force.
+    Map<String, String> seen = new HashMap<>();
     int invalid = 0;
     for (String file : all) {
       try {
         List<TcpProfile> valid = profiles.loadAll(file);
+        Optional<String> twice = repeatedName(file, valid, seen);
+        if (twice.isPresent()) {
+          err.println("error: " + twice.get());
+          invalid++;
+          continue;
+        }
         out.println(
             file
                 + ": valid ("
@@ -76,5 +88,31 @@ final class ValidateCommand implements Callable<Integer> {
     out.flush();
     err.flush();
     return invalid == 0 ? TcpTuneCommand.IN_SYNC : TcpTuneCommand.ERROR;
+  }
+
+  /** The first profile of {@code valid} whose name an earlier one had, as a message. */
+  private static Optional<String> repeatedName(
+      String file, List<TcpProfile> valid, Map<String, String> seen) {
+    for (int i = 0; i < valid.size(); i++) {
+      String name = valid.get(i).getMetadata().getName();
+      if (name == null || name.isEmpty()) {
+        // generateName: the API server makes each name unique.
+        continue;
+      }
+      String here =
+          valid.size() == 1 ? file : file + " (profile " + (i + 1) + " of " + valid.size() + ")";
+      String first = seen.putIfAbsent(name, here);
+      if (first != null) {
+        return Optional.of(
+            here
+                + ": metadata.name: '"
+                + name
+                + "' is the name of the profile in "
+                + first
+                + " too (allowed: each name once; applied together, the later one replaces the"
+                + " earlier)");
+      }
+    }
+    return Optional.empty();
   }
 }

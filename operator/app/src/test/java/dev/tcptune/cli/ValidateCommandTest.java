@@ -128,6 +128,29 @@ class ValidateCommandTest {
   }
 
   @Test
+  void aNameGivenTwiceIsRefused() throws IOException {
+    Path one = profile("edge", "  retries:\n    syn: 3\n");
+    Path other = dir.resolve("other.yaml");
+    Files.writeString(
+        other,
+        "apiVersion: tcptune.dev/v1alpha1\nkind: TcpProfile\nmetadata:\n  name: core\n"
+            + "spec:\n  retries:\n    syn: 4\n---\n"
+            + Files.readString(one));
+
+    int exit = run("validate", one.toString(), other.toString());
+
+    assertThat(exit).isEqualTo(TcpTuneCommand.ERROR);
+    assertThat(out.toString()).contains(one + ": valid (TcpProfile edge)");
+    assertThat(err.toString())
+        .contains(
+            "error: "
+                + other
+                + " (profile 2 of 2): metadata.name: 'edge' is the name of the profile in "
+                + one
+                + " too (allowed: each name once");
+  }
+
+  @Test
   void everyDocumentOfAFileIsChecked() throws IOException {
     Path two = dir.resolve("two.yaml");
     String profile =
