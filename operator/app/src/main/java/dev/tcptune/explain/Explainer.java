@@ -114,9 +114,10 @@ public final class Explainer {
                 : ""));
     facts.add(
         String.format(
-            "%d ephemeral ports / 60 s TIME_WAIT = at most %s to one destination"
+            "%d ephemeral port%s / 60 s TIME_WAIT = at most %s to one destination"
                 + " without TIME_WAIT reuse (tcp_tw_reuse %s)",
             t.ephemeralPorts(),
+            t.ephemeralPorts() == 1 ? "" : "s",
             connectionRate(t.maxNewConnectionsPerSecondPerDestination()),
             value(values, TunableCatalog.TCP_TW_REUSE)));
     if (desired.sysctls().containsKey(TunableCatalog.SOMAXCONN.key())) {

@@ -66,7 +66,7 @@ class ExplainCommandTest {
     // It said "at most 0 new connections per second" and "No warnings."
     assertThat(out.toString())
         .contains(
-            "1 ephemeral ports / 60 s TIME_WAIT = at most 1 new connection every 60 s to one"
+            "1 ephemeral port / 60 s TIME_WAIT = at most 1 new connection every 60 s to one"
                 + " destination")
         .contains("! spec.timeWait.localPortRange leaves 1 ephemeral port: at most 1 new")
         .doesNotContain("No warnings");
