@@ -143,7 +143,7 @@ public final class ProfileFiles {
    * is dropped), or UTF-16 with a byte order mark. Anything else is refused with the line of the
    * first byte that is not UTF-8, where Java's "Input length = 1" named nothing.
    */
-  public static String decode(byte[] bytes, String location) throws ProfileFileException {
+  private static String decode(byte[] bytes, String location) throws ProfileFileException {
     if (bytes.length >= 2 && (bytes[0] & 0xff) == 0xfe && (bytes[1] & 0xff) == 0xff) {
       return new String(bytes, 2, bytes.length - 2, StandardCharsets.UTF_16BE);
     }
