@@ -469,28 +469,26 @@ final class YamlDocuments {
 
   /**
    * Plain scalars resolved as go-yaml v2 resolves them: an integer is what Go's {@code
-   * strconv.ParseInt(s, 0, 64)} takes (so {@code 0o17}, {@code 0x1F}, {@code 010} and {@code 1_000}
-   * are integers), else a number of the form {@code [-+]?(\.d+|d+(\.d*)?)([eE][-+]?d+)?} is a float
-   * (so {@code 08} is 8.0); sexagesimal {@code 1:30}, which SnakeYAML would read as 90, stays text.
-   * y, Y, n and N are booleans too.
+   * strconv.ParseInt(s, 0, 64)} takes once every underscore is gone (so {@code 0o17}, {@code 0x1F},
+   * {@code 010} and {@code 1_000} are integers), else a number of the form {@code
+   * [-+]?(\.d+|d+(\.d*)?)([eE][-+]?d+)?} is a float (so {@code 08} is 8.0); sexagesimal {@code
+   * 1:30}, which SnakeYAML would read as 90, stays text. y, Y, n and N are booleans too.
    */
   private static final class GoYamlResolver extends Resolver {
+    /** Go's integer literals ({@code strconv.ParseInt(s, 0, 64)}), underscores aside. */
     private static final Pattern GO_INT =
         Pattern.compile(
-            "^[-+]?(?:0|[1-9](?:_?[0-9])*|0_?[0-7](?:_?[0-7])*|0[oO]_?[0-7](?:_?[0-7])*"
-                + "|0[xX]_?[0-9a-fA-F](?:_?[0-9a-fA-F])*|0[bB]_?[01](?:_?[01])*)$");
-    private static final Pattern GO_FLOAT =
-        Pattern.compile(
-            "^(?:[-+]?(?:\\.[0-9]+|[0-9]+(?:\\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
-                + "|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$");
+            "^[-+]?(?:0|[1-9][0-9]*|0[0-7]+|0[oO][0-7]+|0[xX][0-9a-fA-F]+|0[bB][01]+)$");
 
     /** go-yaml's {@code yamlStyleFloat}: the float form it tries after the integers. */
-    private static final Pattern YAML_STYLE_FLOAT =
-        Pattern.compile("^[-+]?(?:\\.[0-9]+|[0-9]+(?:\\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$");
+    private static final String YAML_STYLE_FLOAT =
+        "[-+]?(?:\\.[0-9]+|[0-9]+(?:\\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?";
 
-    /** Go's integer literals once every underscore is gone. */
-    private static final Pattern GO_INT_PLAIN =
-        Pattern.compile("^[-+]?(?:[0-9]+|0[oO][0-7]+|0[xX][0-9a-fA-F]+|0[bB][01]+)$");
+    private static final Pattern FINITE_FLOAT = Pattern.compile("^" + YAML_STYLE_FLOAT + "$");
+
+    private static final Pattern GO_FLOAT =
+        Pattern.compile(
+            "^(?:" + YAML_STYLE_FLOAT + "|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$");
 
     /**
      * go-yaml v2 deletes every underscore of a plain scalar that starts with a digit or a sign
@@ -504,10 +502,10 @@ final class YamlDocuments {
           && value.indexOf('_') >= 0
           && "+-0123456789".indexOf(value.charAt(0)) >= 0) {
         String plain = value.replace("_", "");
-        if (GO_INT_PLAIN.matcher(plain).matches()) {
+        if (GO_INT.matcher(plain).matches()) {
           return Tag.INT;
         }
-        if (YAML_STYLE_FLOAT.matcher(plain).matches()) {
+        if (FINITE_FLOAT.matcher(plain).matches()) {
           return Tag.FLOAT;
         }
       }

@@ -68,7 +68,8 @@ class YamlDocumentsTest {
   @Test
   void underscoresAnywhereInANumberAreDroppedAsGoYamlDoes() throws Exception {
     JsonNode doc =
-        YamlDocuments.read("a: 4096_\nb: 40__96\nc: +_4096\nd: 4_096.5\ne: _4096\nf: 0x_1_F\n")
+        YamlDocuments.read(
+                "a: 4096_\nb: 40__96\nc: +_4096\nd: 4_096.5\ne: _4096\nf: 0x_1_F\ng: 0_8\n")
             .get(0);
 
     assertThat(doc.get("a").asLong()).isEqualTo(4096);
@@ -78,6 +79,8 @@ class YamlDocumentsTest {
     // Not a digit or a sign first: text.
     assertThat(doc.get("e").asText()).isEqualTo("_4096");
     assertThat(doc.get("f").asLong()).isEqualTo(31);
+    // 08 is no Go integer (no octal 8), so go-yaml reads the float 8.
+    assertThat(doc.get("g").asDouble()).isEqualTo(8.0);
   }
 
   @Test
